@@ -1,0 +1,1 @@
+"""Doudi (兜底): the case system behind a service centre's 办不成事反映窗口."""

@@ -1,0 +1,25 @@
+"""The navigation, as data: each entry is shown to users holding its capability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    icon: str
+    capability: Capability | None = None
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(_("工作台"), "core:home", "house"),
+    NavItem(_("组织机构"), "directory:index", "diagram-3", Capability.DIRECTORY_VIEW),
+    NavItem(_("系统管理"), "admin:index", "gear", Capability.DIRECTORY_MANAGE),
+)

@@ -1,0 +1,79 @@
+"""Reads of the directory, always filtered by the reader's scope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+
+from doudi.directory.access import (
+    centre_visibility,
+    department_visibility,
+    service_item_visibility,
+    staff_visibility,
+    window_visibility,
+)
+from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
+
+if TYPE_CHECKING:
+    from doudi.accounts.access import AnyUser
+
+
+def _search(queryset: QuerySet[Any], query: str, *fields: str) -> QuerySet[Any]:
+    if not query:
+        return queryset
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": query})
+    return queryset.filter(condition)
+
+
+def visible_centres(user: AnyUser, query: str = "") -> QuerySet[Centre]:
+    queryset = Centre.objects.filter(centre_visibility(user)).distinct()
+    queryset = queryset.select_related("parent").annotate(
+        window_count=Count("windows", distinct=True)
+    )
+    return _search(queryset, query, "name", "code", "address")
+
+
+def visible_departments(user: AnyUser, query: str = "") -> QuerySet[Department]:
+    queryset = Department.objects.filter(department_visibility(user)).select_related("parent")
+    queryset = queryset.annotate(item_count=Count("items", distinct=True))
+    return _search(queryset, query, "name", "code")
+
+
+def visible_windows(user: AnyUser, query: str = "") -> QuerySet[Window]:
+    queryset = Window.objects.filter(window_visibility(user)).select_related("centre", "department")
+    return _search(queryset, query, "name", "code", "department__name")
+
+
+def visible_staff(user: AnyUser, query: str = "") -> QuerySet[Staff]:
+    queryset = Staff.objects.filter(staff_visibility(user))
+    queryset = queryset.select_related("window__centre", "department")
+    return _search(queryset, query, "name", "employee_no", "department__name")
+
+
+def visible_service_items(user: AnyUser, query: str = "") -> QuerySet[ServiceItem]:
+    queryset = ServiceItem.objects.filter(service_item_visibility(user))
+    queryset = queryset.select_related("department")
+    return _search(queryset, query, "name", "code", "department__name")
+
+
+def home_summary(user: AnyUser) -> dict[str, Any]:
+    """Counts for the home page and, for leaders, service items per department."""
+    items_by_department = list(
+        visible_service_items(user)
+        .values("department__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "department__name")[:12]
+    )
+    return {
+        "centres": visible_centres(user).count(),
+        "departments": visible_departments(user).count(),
+        "windows": visible_windows(user).count(),
+        "staff": visible_staff(user).count(),
+        "items": visible_service_items(user).count(),
+        "items_by_department": [
+            {"name": row["department__name"], "value": row["n"]} for row in items_by_department
+        ],
+    }

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("doudi.core.urls")),
+    path("accounts/", include("doudi.accounts.urls")),
+    path("directory/", include("doudi.directory.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
