@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from doudi.accounts.access import active_user
+from doudi.accounts.selectors import visible_users
 from doudi.core.selectors import database_health, queue_health
 from doudi.directory.selectors import home_summary
 
@@ -31,8 +32,5 @@ def home(request: HttpRequest) -> HttpResponse:
     user = active_user(request.user)
     if user is None:  # login_required lets only signed-in users through; inactive ones stop here
         raise PermissionDenied
-    return render(
-        request,
-        f"core/home_{user.role}.html",
-        {"summary": home_summary(user), "role_template": f"core/home_{user.role}.html"},
-    )
+    summary = {**home_summary(user), "users": visible_users(user).count()}
+    return render(request, f"core/home_{user.role}.html", {"summary": summary})

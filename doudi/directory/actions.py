@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -53,6 +54,9 @@ def _decode_csv(content: bytes) -> str:
 def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
     if file_format not in FORMATS:
         raise ImportFileError(_("不支持的文件格式，请上传 CSV 或 XLSX 文件。"))
+    if len(content) > settings.DOUDI_IMPORT_MAX_BYTES:
+        limit = settings.DOUDI_IMPORT_MAX_BYTES // (1024 * 1024)
+        raise ImportFileError(_("文件超过 %(mb)s MB 的上限，请拆分后导入。") % {"mb": limit})
     if not content.strip():
         raise ImportFileError(_("文件为空。"))
     try:

@@ -54,7 +54,13 @@ def listing(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     query = request.GET.get("q", "").strip()[:50]
     page = Paginator(spec.rows(request.user, query), 50).get_page(request.GET.get("page"))
-    context = {"kind": kind, "listings": LISTINGS, "title": spec.title, "page": page, "q": query}
+    context = {
+        "kind": kind,
+        "tabs": list(LISTINGS.items()),
+        "title": spec.title,
+        "page": page,
+        "q": query,
+    }
     # HTMX asks for the table alone when the search box changes.
     template = (
         "directory/_table.html" if request.headers.get("HX-Request") else "directory/list.html"

@@ -6,6 +6,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var rows = JSON.parse(source.textContent);
   var chart = echarts.init(holder);
   chart.setOption({
+    animationDuration: 300,
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: "axis" },
     xAxis: { type: "value", minInterval: 1 },

@@ -1,0 +1,138 @@
+"""Test personas, built once per test: two centres, two departments, one user per role.
+
+centre A (district) ─ centre A1 (street)      centre B (another district)
+department X ─ department X1 (child)           department Y
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from doudi.accounts.actions import user_create
+from doudi.accounts.models import User
+from doudi.accounts.roles import Role
+from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
+
+PASSWORD = "test-password-2026"
+
+
+@dataclass
+class Org:
+    centre_a: Centre
+    centre_a1: Centre
+    centre_b: Centre
+    dept_x: Department
+    dept_x1: Department
+    dept_y: Department
+    window_a_x: Window
+    window_a1_x1: Window
+    window_a_y: Window
+    window_b_y: Window
+    staff_a_x: Staff
+    staff_b_y: Staff
+    staff_x_backoffice: Staff
+    staff_y_backoffice: Staff
+    item_x: ServiceItem
+    item_x1: ServiceItem
+    item_y: ServiceItem
+
+
+@pytest.fixture
+def org(db: None) -> Org:
+    level = Centre.Level
+    centre_a = Centre.objects.create(code="A", name="甲区政务服务中心", level=level.DISTRICT)
+    centre_a1 = Centre.objects.create(
+        code="A-1", name="甲区一街道中心", level=level.STREET, parent=centre_a
+    )
+    centre_b = Centre.objects.create(code="B", name="乙区政务服务中心", level=level.DISTRICT)
+    dept_x = Department.objects.create(code="X", name="区人社局")
+    dept_x1 = Department.objects.create(code="X-1", name="区社保中心", parent=dept_x)
+    dept_y = Department.objects.create(code="Y", name="区市场监管局")
+    window_a_x = Window.objects.create(
+        centre=centre_a, number="01", name="社保窗口", department=dept_x
+    )
+    window_a1_x1 = Window.objects.create(
+        centre=centre_a1, number="01", name="社保分窗口", department=dept_x1
+    )
+    window_a_y = Window.objects.create(
+        centre=centre_a, number="02", name="企业开办", department=dept_y
+    )
+    window_b_y = Window.objects.create(
+        centre=centre_b, number="01", name="企业开办", department=dept_y
+    )
+    return Org(
+        centre_a=centre_a,
+        centre_a1=centre_a1,
+        centre_b=centre_b,
+        dept_x=dept_x,
+        dept_x1=dept_x1,
+        dept_y=dept_y,
+        window_a_x=window_a_x,
+        window_a1_x1=window_a1_x1,
+        window_a_y=window_a_y,
+        window_b_y=window_b_y,
+        staff_a_x=Staff.objects.create(
+            employee_no="E1", name="张三", window=window_a_x, department=dept_x, phone="13800001111"
+        ),
+        staff_b_y=Staff.objects.create(
+            employee_no="E2",
+            name="李四",
+            window=window_b_y,
+            department=dept_y,
+            phone="010-64010001",
+        ),
+        staff_x_backoffice=Staff.objects.create(employee_no="E3", name="王五", department=dept_x1),
+        staff_y_backoffice=Staff.objects.create(employee_no="E4", name="赵六", department=dept_y),
+        item_x=ServiceItem.objects.create(code="X-0001", name="失业保险金申领", department=dept_x),
+        item_x1=ServiceItem.objects.create(
+            code="X-1-0001", name="城乡居民养老保险参保登记", department=dept_x1
+        ),
+        item_y=ServiceItem.objects.create(
+            code="Y-0001", name="个体工商户设立登记", department=dept_y
+        ),
+    )
+
+
+@dataclass
+class Personas:
+    clerk_a: User
+    clerk_b: User
+    taskforce_a: User
+    handler_x: User
+    handler_y: User
+    supervisor_a: User
+    leader_a: User
+    leader_x: User
+    admin: User
+
+
+@pytest.fixture
+def people(org: Org) -> Personas:
+    def make(name: str, role: Role, **scope: object) -> User:
+        return user_create(actor=None, username=name, password=PASSWORD, role=role, **scope)  # type: ignore[arg-type]
+
+    return Personas(
+        clerk_a=make("clerk_a", Role.CLERK, scope_centre=org.centre_a),
+        clerk_b=make("clerk_b", Role.CLERK, scope_centre=org.centre_b),
+        taskforce_a=make("taskforce_a", Role.TASKFORCE, scope_centre=org.centre_a),
+        handler_x=make("handler_x", Role.HANDLER, scope_department=org.dept_x),
+        handler_y=make("handler_y", Role.HANDLER, scope_department=org.dept_y),
+        supervisor_a=make("supervisor_a", Role.SUPERVISOR, scope_centre=org.centre_a),
+        leader_a=make("leader_a", Role.LEADER, scope_centre=org.centre_a),
+        leader_x=make("leader_x", Role.LEADER, scope_department=org.dept_x),
+        admin=make("admin", Role.ADMIN),
+    )
+
+
+@pytest.fixture
+def client_for(client: Client):  # type: ignore[no-untyped-def]
+    """A test client signed in as the given user."""
+
+    def signed_in(user: User) -> Client:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return signed_in

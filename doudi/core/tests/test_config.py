@@ -1,0 +1,98 @@
+"""Configuration: bad or missing settings stop start-up with one line naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from doudi import config
+
+STRONG_KEY = "k" * 20 + "Zq8#mP2$vL9!xR4&nT6*wB1@cF3^hJ5%"
+
+
+def run_doudi(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DOUDI_", "DATABASE_URL"))}
+    base.update({"DOUDI_DATA_DIR": str(tmp_path / "data"), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "doudi", "check"],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DATABASE_URL": "mysql://root@localhost/doudi"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://localhost:6379"}, "REDIS_URL"),
+        ({"DOUDI_ENV": "staging"}, "DOUDI_ENV"),
+        ({"DOUDI_DEBUG": "perhaps"}, "DOUDI_DEBUG"),
+        ({"DOUDI_SESSION_MINUTES": "ten"}, "DOUDI_SESSION_MINUTES"),
+        ({"DOUDI_ENV": "production", "ALLOWED_HOSTS": "doudi.example.gov.cn"}, "SECRET_KEY"),
+        ({"DOUDI_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a.cn"}, "SECRET_KEY"),
+        ({"DOUDI_ENV": "production", "SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS"),
+        (
+            {"DOUDI_ENV": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "*"},
+            "ALLOWED_HOSTS",
+        ),
+        (
+            {
+                "DOUDI_ENV": "production",
+                "SECRET_KEY": STRONG_KEY,
+                "ALLOWED_HOSTS": "a.cn",
+                "DOUDI_DEBUG": "1",
+            },
+            "DOUDI_DEBUG",
+        ),
+    ],
+)
+def test_it_stops_with_one_line_naming_the_variable(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    result = run_doudi(tmp_path, **env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_it_starts_in_production_with_secure_settings(tmp_path: Path) -> None:
+    result = run_doudi(
+        tmp_path, DOUDI_ENV="production", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="doudi.gov.cn"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_generates_the_secret_key_once_and_keeps_it(tmp_path: Path) -> None:
+    first = config.secret_key("DOUDI_TEST_UNSET_KEY", tmp_path, may_generate=True)
+    second = config.secret_key("DOUDI_TEST_UNSET_KEY", tmp_path, may_generate=True)
+    assert first == second
+    assert len(first) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_default_database_is_sqlite_in_the_data_directory(tmp_path: Path) -> None:
+    assert config.database_url("DOUDI_TEST_UNSET_URL", tmp_path) == (
+        f"sqlite:///{tmp_path / 'doudi.sqlite3'}"
+    )
+
+
+def test_env_example_lists_every_variable_the_settings_read() -> None:
+    root = Path(__file__).resolve().parents[3]
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    sources = [root / "doudi" / "settings.py", *root.glob("doudi/core/management/commands/*.py")]
+    import re
+
+    pattern = re.compile(r'env_\w+\(\s*"([A-Z_]+)"|config\.\w+\(\s*"([A-Z_]+)"')
+    names = {a or b for path in sources for a, b in pattern.findall(path.read_text("utf-8"))}
+    assert names, "the pattern found no variables: it is broken"
+    missing = sorted(name for name in names if f"{name}=" not in example)
+    assert missing == []

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from doudi.conftest import Personas
+
+HOME_TITLES = {
+    "clerk_a": "受理工作台",
+    "taskforce_a": "专班分拣台",
+    "handler_x": "部门工作单",
+    "supervisor_a": "督办工作台",
+    "leader_a": "领导驾驶舱",
+    "leader_x": "领导驾驶舱",
+    "admin": "系统管理",
+}
+
+
+@pytest.mark.parametrize(("persona", "title"), HOME_TITLES.items())
+def test_each_role_gets_its_chinese_home_page(
+    client_for, people: Personas, persona: str, title: str
+) -> None:
+    user = getattr(people, persona)
+    response = client_for(user).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-testid="home-title">{title}<' in html
+    assert user.role_label in html
+    assert 'lang="zh-hans"' in html
+
+
+def test_the_anonymous_visitor_is_sent_to_the_login_page(client: Client, db: None) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_navigation_follows_capabilities(client_for, people: Personas) -> None:
+    clerk_page = client_for(people.clerk_a).get("/").content.decode()
+    assert "/directory/" in clerk_page
+    assert "/admin/" not in clerk_page
+    admin_page = client_for(people.admin).get("/").content.decode()
+    assert "/admin/" in admin_page
+
+
+def test_the_leader_home_embeds_chart_data_of_their_scope(client_for, people: Personas) -> None:
+    response = client_for(people.leader_x).get("/")
+    data = response.context["summary"]["items_by_department"]
+    # Department X's subtree holds X and X-1, one item each; Y is outside the scope.
+    assert sorted(row["name"] for row in data) == ["区人社局", "区社保中心"]
+    assert 'id="items-data"' in response.content.decode()
+
+
+def test_the_admin_home_counts_users(client_for, people: Personas) -> None:
+    response = client_for(people.admin).get("/")
+    assert response.context["summary"]["users"] == 9
+
+
+def test_the_home_page_does_a_bounded_number_of_queries(client_for, people: Personas) -> None:
+    client = client_for(people.leader_a)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert len(queries) <= 14
+
+
+def test_english_is_available(client_for, people: Personas) -> None:
+    client = client_for(people.clerk_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert 'lang="en"' in html
+    assert "Intake desk" in html
