@@ -42,28 +42,26 @@ def is_global(user: AnyUser) -> bool:
     return member is not None and member.role == Role.ADMIN
 
 
-def centre_scope_q(user: AnyUser, prefix: str = "") -> Q:
-    """Rows whose centre (reached through ``prefix``) lies in the user's centre subtree."""
+def _subtree_q(user: AnyUser, anchor: str, prefix: str) -> Q:
     member = active_user(user)
     if member is None:
         return NOTHING
     if is_global(member):
         return Q()
-    if member.scope_centre is None:
+    node = getattr(member, anchor)
+    if node is None:
         return NOTHING
-    return Q(**{f"{prefix}path__startswith": member.scope_centre.path})
+    return Q(**{f"{prefix}path__startswith": node.path})
+
+
+def centre_scope_q(user: AnyUser, prefix: str = "") -> Q:
+    """Rows whose centre (reached through ``prefix``) lies in the user's centre subtree."""
+    return _subtree_q(user, "scope_centre", prefix)
 
 
 def department_scope_q(user: AnyUser, prefix: str = "") -> Q:
     """Rows whose department (reached through ``prefix``) lies in the user's department subtree."""
-    member = active_user(user)
-    if member is None:
-        return NOTHING
-    if is_global(member):
-        return Q()
-    if member.scope_department is None:
-        return NOTHING
-    return Q(**{f"{prefix}path__startswith": member.scope_department.path})
+    return _subtree_q(user, "scope_department", prefix)
 
 
 def is_centre_scoped(user: AnyUser) -> bool:

@@ -111,10 +111,10 @@ def directory_import(
         for number, errors in result.row_errors():
             for error in errors:
                 for message in _messages(error.error):
-                    report.errors.append(RowError(number + 1, message))
+                    report.errors.append(RowError(number, message))
         for invalid in result.invalid_rows:
             for message in _messages(invalid.error):
-                report.errors.append(RowError(invalid.number + 1, message))
+                report.errors.append(RowError(invalid.number, message))
         if report.errors:
             transaction.set_rollback(True)
             report.errors.sort(key=lambda e: e.line)

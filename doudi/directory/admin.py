@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
 from doudi.directory.resources import (
@@ -17,8 +18,15 @@ admin.site.site_title = "兜底系统管理"
 admin.site.index_title = "组织机构、用户与配置"
 
 
+class DirectoryAdmin(ImportExportModelAdmin):
+    """Import and export as CSV or XLSX; bad rows are listed by their line in the file."""
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+
+
 @admin.register(Centre)
-class CentreAdmin(ImportExportModelAdmin):
+class CentreAdmin(DirectoryAdmin):
     resource_classes = [CentreResource]
     list_display = ("code", "name", "level", "parent", "is_active")
     list_filter = ("level", "is_active")
@@ -27,7 +35,7 @@ class CentreAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ImportExportModelAdmin):
+class DepartmentAdmin(DirectoryAdmin):
     resource_classes = [DepartmentResource]
     list_display = ("code", "name", "parent", "is_active")
     list_filter = ("is_active",)
@@ -36,7 +44,7 @@ class DepartmentAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Window)
-class WindowAdmin(ImportExportModelAdmin):
+class WindowAdmin(DirectoryAdmin):
     resource_classes = [WindowResource]
     list_display = ("code", "number", "name", "centre", "department", "is_active")
     list_filter = ("centre", "is_active")
@@ -46,7 +54,7 @@ class WindowAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(ImportExportModelAdmin):
+class StaffAdmin(DirectoryAdmin):
     resource_classes = [StaffResource]
     list_display = ("employee_no", "name", "department", "window", "phone", "is_active")
     list_filter = ("is_active",)
@@ -56,7 +64,7 @@ class StaffAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(ImportExportModelAdmin):
+class ServiceItemAdmin(DirectoryAdmin):
     resource_classes = [ServiceItemResource]
     list_display = ("code", "name", "department", "is_active")
     list_filter = ("is_active",)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
+from import_export.results import Result
 from import_export.widgets import ForeignKeyWidget
 
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
@@ -30,7 +31,30 @@ class _StrictForeignKey(ForeignKeyWidget):
             ) from None
 
 
+def _by_code(attribute: str, column: str, model: type[Any]) -> fields.Field:
+    """A foreign key given in the file by the referenced row's code."""
+    key = "code"
+    return fields.Field(
+        attribute=attribute, column_name=column, widget=_StrictForeignKey(model, key)
+    )
+
+
+class FileLineResult(Result):
+    """Numbers bad rows by their line in the file (the header is line 1), as a spreadsheet
+    shows them, in the admin pages and the command alike."""
+
+    def append_invalid_row(self, number: int, row: Any, validation_error: Any) -> None:
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number: int, row: Any, errors: Any) -> None:
+        super().append_error_row(number + 1, row, errors)
+
+
 class _Base(resources.ModelResource):
+    @classmethod
+    def get_result_class(cls) -> type[Result]:
+        return FileLineResult
+
     class Meta:
         skip_unchanged = True
         report_skipped = False
@@ -39,9 +63,7 @@ class _Base(resources.ModelResource):
 
 
 class CentreResource(_Base):
-    parent = fields.Field(
-        attribute="parent", column_name="parent_code", widget=_StrictForeignKey(Centre, "code")
-    )
+    parent = _by_code("parent", "parent_code", Centre)
 
     class Meta(_Base.Meta):
         model = Centre
@@ -50,11 +72,7 @@ class CentreResource(_Base):
 
 
 class DepartmentResource(_Base):
-    parent = fields.Field(
-        attribute="parent",
-        column_name="parent_code",
-        widget=_StrictForeignKey(Department, "code"),
-    )
+    parent = _by_code("parent", "parent_code", Department)
 
     class Meta(_Base.Meta):
         model = Department
@@ -63,14 +81,8 @@ class DepartmentResource(_Base):
 
 
 class WindowResource(_Base):
-    centre = fields.Field(
-        attribute="centre", column_name="centre_code", widget=_StrictForeignKey(Centre, "code")
-    )
-    department = fields.Field(
-        attribute="department",
-        column_name="department_code",
-        widget=_StrictForeignKey(Department, "code"),
-    )
+    centre = _by_code("centre", "centre_code", Centre)
+    department = _by_code("department", "department_code", Department)
 
     class Meta(_Base.Meta):
         model = Window
@@ -79,14 +91,8 @@ class WindowResource(_Base):
 
 
 class StaffResource(_Base):
-    window = fields.Field(
-        attribute="window", column_name="window_code", widget=_StrictForeignKey(Window, "code")
-    )
-    department = fields.Field(
-        attribute="department",
-        column_name="department_code",
-        widget=_StrictForeignKey(Department, "code"),
-    )
+    window = _by_code("window", "window_code", Window)
+    department = _by_code("department", "department_code", Department)
 
     class Meta(_Base.Meta):
         model = Staff
@@ -95,11 +101,7 @@ class StaffResource(_Base):
 
 
 class ServiceItemResource(_Base):
-    department = fields.Field(
-        attribute="department",
-        column_name="department_code",
-        widget=_StrictForeignKey(Department, "code"),
-    )
+    department = _by_code("department", "department_code", Department)
 
     class Meta(_Base.Meta):
         model = ServiceItem

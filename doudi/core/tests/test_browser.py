@@ -76,3 +76,26 @@ def test_the_login_page_works_on_a_phone(browser, live_server, transactional_db)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "login-phone.png"), full_page=True)
     page.close()
+
+
+def test_the_directory_search_filters_as_one_types(browser, live_server, transactional_db) -> None:
+    demo_load()
+    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "clerk")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+    page.goto(f"{live_server.url}/directory/list/items/")
+    rows_before = page.locator("#listing tbody tr").count()
+    # htmx (from npm, through whitenoise) swaps in the filtered table without a page load.
+    page.fill("input[name=q]", "失业保险")
+    page.wait_for_function(
+        "before => document.querySelectorAll('#listing tbody tr').length < before", arg=rows_before
+    )
+    names = page.locator("#listing tbody tr td:nth-child(2)").all_inner_texts()
+    assert names
+    assert all("失业保险" in name for name in names)
+    assert "q=" in page.url  # the filtered list has its own address
+    page.screenshot(path=str(SCREENSHOTS / "directory-search.png"), full_page=True)
+    page.close()

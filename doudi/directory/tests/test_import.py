@@ -122,3 +122,26 @@ def test_a_file_over_the_size_limit_is_refused(db: None, settings) -> None:
     settings.DOUDI_IMPORT_MAX_BYTES = 100
     with pytest.raises(ImportFileError, match="上限"):
         directory_import(actor=None, kind="items", content=b"x" * 101, file_format="csv")
+
+
+def test_the_admin_import_page_lists_bad_rows_by_file_line(client_for, people) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(people.admin)
+    upload = SimpleUploadedFile(
+        "items.csv", "code,name,department_code\nQ-1,事项,X\nQ-2,事项二,NOPE\n".encode()
+    )
+    response = client.post(
+        "/admin/directory/serviceitem/import/",
+        {"resource": "0", "format": "0", "import_file": upload},
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [row.number for row in result.invalid_rows] == [3]
+    assert "找不到编码为“NOPE”的部门" in response.content.decode()
+    assert not ServiceItem.objects.filter(code="Q-1").exists()
+
+
+def test_the_admin_import_is_for_admins_only(client_for, people) -> None:
+    response = client_for(people.handler_x).get("/admin/directory/serviceitem/import/")
+    assert response.status_code == 302
