@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -96,25 +97,40 @@ def redis_url(name: str) -> str | None:
     return raw
 
 
-def secret_key(name: str, data_dir: Path, *, may_generate: bool) -> str:
-    """The secret key: the variable, else one generated once and kept in the data directory."""
+def generated_secret(
+    name: str, data_dir: Path, *, filename: str, make: Callable[[], str], may_generate: bool
+) -> str:
+    """The variable if set, else a value generated once and kept in the data directory.
+
+    Production never generates: a lost data directory must not silently mean new keys.
+    """
     value = env_optional(name)
     if value is not None:
         return value
     if not may_generate:
         raise ConfigError(f"{name} is required when DOUDI_ENV=production")
-    path = data_dir / "secret_key"
+    path = data_dir / filename
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    key = secrets.token_urlsafe(50)
-    # Created with O_EXCL so that two processes starting together cannot both write a key.
+    # Created with O_EXCL so that two processes starting together cannot both write a value.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text(encoding="utf-8").strip()
+    value = make()
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
-    return key
+        handle.write(value)
+    return value
+
+
+def secret_key(name: str, data_dir: Path, *, may_generate: bool) -> str:
+    return generated_secret(
+        name,
+        data_dir,
+        filename="secret_key",
+        make=lambda: secrets.token_urlsafe(50),
+        may_generate=may_generate,
+    )
 
 
 def data_directory(name: str, default: Path) -> Path:

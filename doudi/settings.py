@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +20,27 @@ DATA_DIR = config.data_directory("DOUDI_DATA_DIR", PROJECT_DIR / "var")
 
 DEBUG = config.env_bool("DOUDI_DEBUG", False)
 SECRET_KEY = config.secret_key("SECRET_KEY", DATA_DIR, may_generate=not PRODUCTION)
+# Personal data at rest: Fernet keys (the first encrypts, all decrypt, so keys can be rotated)
+# and a separate key for the keyed hashes that equality lookups use.
+FIELD_ENCRYPTION_KEYS = config.env_list(
+    "DOUDI_FIELD_KEYS",
+    [
+        config.generated_secret(
+            "DOUDI_FIELD_KEYS",
+            DATA_DIR,
+            filename="field_key",
+            make=lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
+            may_generate=not PRODUCTION,
+        )
+    ],
+)
+LOOKUP_HASH_KEY = config.generated_secret(
+    "DOUDI_HASH_KEY",
+    DATA_DIR,
+    filename="hash_key",
+    make=lambda: secrets.token_urlsafe(32),
+    may_generate=not PRODUCTION,
+)
 ALLOWED_HOSTS = config.env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
