@@ -140,3 +140,15 @@ def data_directory(name: str, default: Path) -> Path:
     except OSError as exc:
         raise ConfigError(f"{name}: cannot create data directory {path}: {exc.strerror}") from None
     return path
+
+
+def check_fernet_keys(name: str, keys: list[str]) -> None:
+    from cryptography.fernet import Fernet
+
+    for position, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            raise ConfigError(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            ) from None

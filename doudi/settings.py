@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import string
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ FIELD_ENCRYPTION_KEYS = config.env_list(
         )
     ],
 )
+config.check_fernet_keys("DOUDI_FIELD_KEYS", FIELD_ENCRYPTION_KEYS)
 LOOKUP_HASH_KEY = config.generated_secret(
     "DOUDI_HASH_KEY",
     DATA_DIR,
@@ -45,6 +47,8 @@ ALLOWED_HOSTS = config.env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
+# The address reporters reach the public pages at (in notices and on printed receipts).
+DOUDI_PUBLIC_URL = config.env_str("DOUDI_PUBLIC_URL", "http://127.0.0.1:8000")
 
 if PRODUCTION:
     if DEBUG:
@@ -68,6 +72,9 @@ INSTALLED_APPS = [
     "doudi.core",
     "doudi.directory",
     "doudi.accounts",
+    "doudi.audit",
+    "doudi.cases",
+    "doudi.notify",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +159,39 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Notifications to reporters (doudi.notify): SMS and e-mail backends ------------------------
+# console logs one line per message (number masked); file writes a dev outbox under
+# DATA_DIR/outbox (full addresses: never in production); http/smtp reach real providers.
+NOTIFY_SMS_BACKEND = config.env_choice("DOUDI_SMS_BACKEND", "console", ("console", "file", "http"))
+NOTIFY_SMS_URL = config.env_str("DOUDI_SMS_URL", "")
+NOTIFY_SMS_BODY_TEMPLATE = config.env_str(
+    "DOUDI_SMS_BODY_TEMPLATE", '{"phone": "$phone", "text": "$text"}'
+)
+NOTIFY_SMS_CONTENT_TYPE = config.env_str("DOUDI_SMS_CONTENT_TYPE", "application/json")
+NOTIFY_SMS_TOKEN = config.env_str("DOUDI_SMS_TOKEN", "")
+NOTIFY_SMS_SIGN = config.env_str("DOUDI_SMS_SIGN", "【兜底】")
+if NOTIFY_SMS_BACKEND == "http" and not NOTIFY_SMS_URL.startswith(("http://", "https://")):
+    raise config.ConfigError("DOUDI_SMS_URL must be an http(s):// URL when DOUDI_SMS_BACKEND=http")
+_sms_template = string.Template(NOTIFY_SMS_BODY_TEMPLATE)
+_sms_variables = {"phone", "text", "sign", "body"}
+if not _sms_template.is_valid() or not set(_sms_template.get_identifiers()) <= _sms_variables:
+    raise config.ConfigError("DOUDI_SMS_BODY_TEMPLATE may use only $phone, $text, $sign, $body")
+NOTIFY_EMAIL_BACKEND = config.env_choice(
+    "DOUDI_EMAIL_BACKEND", "console", ("console", "file", "smtp")
+)
+EMAIL_HOST = config.env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = config.env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = config.env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = config.env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = config.env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+NOTIFY_MAX_ATTEMPTS = config.env_int("DOUDI_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# Every message template gets these; a caller may pass its own (the case's centre, say).
+NOTIFY_CENTRE_NAME = config.env_str("DOUDI_NOTIFY_CENTRE_NAME", "政务服务中心")
+NOTIFY_TRACK_URL = config.env_str("DOUDI_NOTIFY_TRACK_URL", "")
+NOTIFY_OUTBOX_DIR = DATA_DIR / "outbox"
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("doudi.core.urls")),
     path("accounts/", include("doudi.accounts.urls")),
     path("directory/", include("doudi.directory.urls")),
+    path("cases/", include("doudi.cases.urls")),
+    path("", include("doudi.cases.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,7 @@ class ScopeKind(models.TextChoices):
 
 
 class Capability(models.TextChoices):
+    CASE_VIEW = "case.view", _("查看案件")
     CASE_REGISTER = "case.register", _("登记案件")
     TRIAGE = "triage", _("分拣派单")
     WORK_ORDER_HANDLE = "workorder.handle", _("办理工作单")
@@ -49,11 +50,13 @@ ROLE_SCOPE: dict[str, ScopeKind] = {
     Role.ADMIN: ScopeKind.GLOBAL,
 }
 
+_STAFF = frozenset({Capability.CASE_VIEW, Capability.DIRECTORY_VIEW})
+
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.CLERK: frozenset(
-        {Capability.CASE_REGISTER, Capability.DIRECTORY_VIEW, Capability.PERSONAL_DATA}
-    ),
-    Role.TASKFORCE: frozenset(
+    Role.CLERK: _STAFF
+    | frozenset({Capability.CASE_REGISTER, Capability.DIRECTORY_VIEW, Capability.PERSONAL_DATA}),
+    Role.TASKFORCE: _STAFF
+    | frozenset(
         {
             Capability.CASE_REGISTER,
             Capability.TRIAGE,
@@ -62,10 +65,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PERSONAL_DATA,
         }
     ),
-    Role.HANDLER: frozenset(
+    Role.HANDLER: _STAFF
+    | frozenset(
         {Capability.WORK_ORDER_HANDLE, Capability.DIRECTORY_VIEW, Capability.PERSONAL_DATA}
     ),
-    Role.SUPERVISOR: frozenset(
+    Role.SUPERVISOR: _STAFF
+    | frozenset(
         {
             Capability.SUPERVISE,
             Capability.DASHBOARD,
@@ -73,10 +78,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PERSONAL_DATA,
         }
     ),
-    Role.LEADER: frozenset({Capability.DASHBOARD, Capability.DIRECTORY_VIEW}),
-    Role.ADMIN: frozenset(
-        {Capability.DASHBOARD, Capability.DIRECTORY_VIEW, Capability.DIRECTORY_MANAGE}
-    ),
+    Role.LEADER: _STAFF | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_VIEW}),
+    Role.ADMIN: _STAFF
+    | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_VIEW, Capability.DIRECTORY_MANAGE}),
 }
 
 

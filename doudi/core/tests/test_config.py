@@ -12,11 +12,18 @@ import pytest
 from doudi import config
 
 STRONG_KEY = "k" * 20 + "Zq8#mP2$vL9!xR4&nT6*wB1@cF3^hJ5%"
+# Production needs its data keys given, never generated.
+DATA_KEYS = {
+    "DOUDI_FIELD_KEYS": "3q2-7wS9mZc1k1Qm0yCq9o1O6iXl8cH4m9xJ8t1n7bA=",
+    "DOUDI_HASH_KEY": "h" * 40,
+}
 
 
 def run_doudi(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DOUDI_", "DATABASE_URL"))}
     base.update({"DOUDI_DATA_DIR": str(tmp_path / "data"), **env})
+    if env.get("DOUDI_ENV") == "production" and "DOUDI_FIELD_KEYS" not in env:
+        base.update(DATA_KEYS)
     return subprocess.run(
         [sys.executable, "-m", "doudi", "check"],
         env=base,
@@ -35,6 +42,7 @@ def run_doudi(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         ({"DOUDI_ENV": "staging"}, "DOUDI_ENV"),
         ({"DOUDI_DEBUG": "perhaps"}, "DOUDI_DEBUG"),
         ({"DOUDI_SESSION_MINUTES": "ten"}, "DOUDI_SESSION_MINUTES"),
+        ({"DOUDI_FIELD_KEYS": "not-a-key"}, "DOUDI_FIELD_KEYS"),
         ({"DOUDI_ENV": "production", "ALLOWED_HOSTS": "doudi.example.gov.cn"}, "SECRET_KEY"),
         ({"DOUDI_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a.cn"}, "SECRET_KEY"),
         ({"DOUDI_ENV": "production", "SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS"),
@@ -62,6 +70,21 @@ def test_it_stops_with_one_line_naming_the_variable(
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(DATA_KEYS))
+def test_production_refuses_to_generate_data_keys(tmp_path: Path, missing: str) -> None:
+    keys = {name: value for name, value in DATA_KEYS.items() if name != missing}
+    result = run_doudi(
+        tmp_path,
+        DOUDI_ENV="production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="doudi.gov.cn",
+        DOUDI_FIELD_KEYS=keys.get("DOUDI_FIELD_KEYS", ""),
+        **{k: v for k, v in keys.items() if k != "DOUDI_FIELD_KEYS"},
+    )
+    assert result.returncode == 2
+    assert missing in result.stderr
 
 
 def test_it_starts_in_production_with_secure_settings(tmp_path: Path) -> None:

@@ -1,0 +1,69 @@
+"""Who may see which case, and who may see a reporter's personal data unmasked.
+
+Centre-scoped staff see the cases of their centre subtree. Department-scoped staff see the
+cases about their department subtree's service items (work orders widen this in a later issue).
+Admins see every case. "Missing" and "not yours" are the same 404.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404
+
+from doudi.accounts.access import (
+    NOTHING,
+    active_user,
+    centre_scope_q,
+    department_scope_q,
+    is_centre_scoped,
+    is_global,
+    may,
+)
+from doudi.accounts.roles import Capability, Role
+from doudi.cases.models import Case
+
+if TYPE_CHECKING:
+    from doudi.accounts.access import AnyUser
+
+# Who may unmask the identity of a reporter who asked for confidentiality (保密).
+CONFIDENTIAL_ROLES = frozenset({Role.TASKFORCE, Role.SUPERVISOR})
+
+
+def case_visibility(user: AnyUser) -> Q:
+    if active_user(user) is None:
+        return NOTHING
+    if is_global(user):
+        return Q()
+    if is_centre_scoped(user):
+        return centre_scope_q(user, "centre__")
+    return department_scope_q(user, "service_item__department__")
+
+
+def access_case(user: AnyUser, case_id: int) -> Case:
+    case = (
+        Case.objects.filter(case_visibility(user))
+        .select_related("centre", "service_item__department", "registered_by", "merged_into")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def may_unmask(user: AnyUser, case: Case) -> bool:
+    """Whether ``user`` (who can already see ``case``) may see its personal data in full."""
+    member = active_user(user)
+    if member is None:
+        return False
+    if not may(member, Capability.PERSONAL_DATA):
+        return False
+    if case.is_confidential and member.role not in CONFIDENTIAL_ROLES:
+        return False
+    return True
+
+
+def may_act(user: AnyUser) -> bool:
+    return may(user, Capability.CASE_REGISTER)

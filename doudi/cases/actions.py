@@ -1,0 +1,450 @@
+"""Every change to a case: registration, each workflow move, information added, unmasking.
+
+Each action is atomic, locks the case row it changes, saves only the fields it changes, writes
+a CaseEvent in the same transaction, and leaves notices in the outbox, which delivers them only
+after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doudi.accounts.roles import capabilities_of
+from doudi.audit.actions import audit_record
+from doudi.cases.models import Attachment, Case, CaseEvent, CaseNumberCounter, ReporterKind
+from doudi.cases.workflow import DomainError, State, guard
+from doudi.core.crypto import lookup_hash
+from doudi.lib.idcard import normalise_id_number
+from doudi.lib.phone import normalise_phone
+from doudi.lib.uploads import sniff
+from doudi.notify.actions import notification_enqueue
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+    from doudi.directory.models import Centre, ServiceItem, Staff, Window
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out by phone
+QUERY_CODE_LENGTH = 8
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOADS = 5
+
+
+@dataclass(frozen=True)
+class Reporter:
+    kind: str = ReporterKind.PERSON
+    anonymous: bool = False
+    confidential: bool = False
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    email: str = ""
+    company_name: str = ""
+    credit_code: str = ""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+@dataclass
+class Intake:
+    centre: Centre
+    channel: str
+    title: str
+    description: str
+    reporter: Reporter = field(default_factory=Reporter)
+    request: str = ""
+    service_item: ServiceItem | None = None
+    matter_text: str = ""
+    windows: list[Window] = field(default_factory=list)
+    staff: list[Staff] = field(default_factory=list)
+    visits: int = 1
+    urgency: str = "normal"
+    occurred_at: datetime | None = None
+
+
+def phone_lookup_hash(phone: str) -> str:
+    return lookup_hash(normalise_phone(phone).replace("-", ""), purpose="phone") if phone else ""
+
+
+def id_lookup_hash(id_number: str) -> str:
+    return lookup_hash(normalise_id_number(id_number), purpose="id") if id_number else ""
+
+
+def _next_number(centre: Centre, day: date) -> str:
+    """The next case number of this centre and day, e.g. SFQ-20261126-0007.
+
+    The counter row is incremented with one UPDATE, which locks it until the transaction ends,
+    so two registrations at once get different numbers.
+    """
+    counters = CaseNumberCounter.objects.filter(centre=centre, day=day)
+    if not counters.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(centre=centre, day=day, last=1)
+        except IntegrityError:  # created by a concurrent registration
+            counters.update(last=F("last") + 1)
+    sequence = counters.values_list("last", flat=True).get()
+    return f"{centre.code}-{day:%Y%m%d}-{sequence:04d}"
+
+
+def _event(
+    case: Case,
+    kind: str,
+    *,
+    actor: User | None,
+    by_reporter: bool = False,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    public: bool = True,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        by_reporter=by_reporter,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        payload=payload or {},
+        public=public,
+    )
+
+
+@dataclass(frozen=True)
+class _CheckedUpload:
+    upload: Upload
+    content_type: str
+    extension: str
+
+
+def check_uploads(uploads: Sequence[Upload]) -> list[_CheckedUpload]:
+    """Refuse too many, too large or disguised files, judged by content, before anything is
+    stored."""
+    if len(uploads) > MAX_UPLOADS:
+        raise DomainError(_("一次最多上传 %(n)s 个文件。") % {"n": MAX_UPLOADS})
+    checked = []
+    for upload in uploads:
+        if len(upload.data) > MAX_UPLOAD_BYTES:
+            raise DomainError(_("文件“%(name)s”超过 10 MB。") % {"name": upload.name})
+        kind = sniff(upload.data)
+        if kind is None:
+            raise DomainError(
+                _("文件“%(name)s”不是有效的图片（JPG、PNG、WebP）或 PDF。") % {"name": upload.name}
+            )
+        checked.append(_CheckedUpload(upload, *kind))
+    return checked
+
+
+def _store_uploads(
+    case: Case,
+    event: CaseEvent,
+    uploads: list[_CheckedUpload],
+    *,
+    actor: User | None,
+) -> None:
+    for item in uploads:
+        attachment = Attachment(
+            case=case,
+            event=event,
+            original_name=item.upload.name[:200],
+            content_type=item.content_type,
+            size=len(item.upload.data),
+            sha256=hashlib.sha256(item.upload.data).hexdigest(),
+            by_reporter=actor is None,
+            uploaded_by=actor,
+        )
+        # A random name under the private attachments directory; the original name is kept
+        # only as data.
+        attachment.file.save(f"upload{item.extension}", ContentFile(item.upload.data), save=False)
+        attachment.save()
+
+
+def _track_url(case: Case) -> str:
+    return f"{settings.DOUDI_PUBLIC_URL.rstrip('/')}/track/?number={case.number}"
+
+
+def _notify(case: Case, template: str, **context: Any) -> None:
+    """Leave the reporter's notice in the outbox (sent after commit), by SMS and e-mail."""
+    context = {
+        "case_number": case.number,
+        "centre_name": case.centre.name,
+        "track_url": _track_url(case),
+        **context,
+    }
+    notification_enqueue(
+        channel="sms", to=case.reporter_phone, template=template, context=context, case_id=case.pk
+    )
+    notification_enqueue(
+        channel="email", to=case.reporter_email, template=template, context=context, case_id=case.pk
+    )
+
+
+def case_register(
+    *,
+    actor: User | None,
+    intake: Intake,
+    uploads: Sequence[Upload] = (),
+    submission_key: str = "",
+) -> Case:
+    """Register a case; ``actor`` None means the reporter on a public form.
+
+    A second call with the same ``submission_key`` (a form sent twice, a retried request)
+    returns the case of the first call and changes nothing.
+    """
+    if submission_key:
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    guard("register", "", capabilities=capabilities_of(actor.role) if actor else None)
+    checked = check_uploads(uploads)
+    reporter = intake.reporter
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            case = Case(
+                number=_next_number(intake.centre, timezone.localdate(now)),
+                centre=intake.centre,
+                channel=intake.channel,
+                state=State.REGISTERED,
+                reporter_kind=reporter.kind,
+                is_anonymous=reporter.anonymous,
+                is_confidential=reporter.confidential,
+                reporter_name=reporter.name,
+                reporter_phone=normalise_phone(reporter.phone) if reporter.phone else "",
+                reporter_id_number=normalise_id_number(reporter.id_number),
+                reporter_email=reporter.email,
+                company_name=reporter.company_name,
+                company_credit_code=reporter.credit_code.upper(),
+                phone_hash=phone_lookup_hash(reporter.phone),
+                id_hash=id_lookup_hash(reporter.id_number),
+                service_item=intake.service_item,
+                matter_text=intake.matter_text,
+                visits=intake.visits,
+                title=intake.title,
+                description=intake.description,
+                request=intake.request,
+                urgency=intake.urgency,
+                occurred_at=intake.occurred_at,
+                registered_at=now,
+                registered_by=actor,
+                query_code="".join(
+                    secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH)
+                ),
+                submission_key=submission_key or None,
+            )
+            case.save()
+            case.windows.set(intake.windows)
+            case.staff.set(intake.staff)
+            event = _event(
+                case,
+                "register",
+                actor=actor,
+                by_reporter=actor is None,
+                to_state=State.REGISTERED,
+                payload={"channel": intake.channel},
+            )
+            _store_uploads(case, event, checked, actor=actor)
+            _notify(case, "case_registered", query_code=case.query_code, expected_by="")
+    except IntegrityError:
+        if submission_key:  # the same form, sent twice at the same moment
+            existing = Case.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+        raise
+    return case
+
+
+def _move(
+    *,
+    case_id: int,
+    move_name: str,
+    actor: User | None,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    updates: dict[str, Any] | None = None,
+    notice: dict[str, Any] | None = None,
+) -> Case:
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("centre").get(pk=case_id)
+        move = guard(
+            move_name, case.state, capabilities=capabilities_of(actor.role) if actor else None
+        )
+        from_state = case.state
+        case.state = move.target
+        for name, value in (updates or {}).items():
+            setattr(case, name, value)
+        case.save(update_fields=["state", "updated_at", *(updates or {})])
+        _event(
+            case,
+            move_name,
+            actor=actor,
+            by_reporter=actor is None,
+            from_state=from_state,
+            to_state=move.target,
+            reason=reason,
+            payload=payload,
+        )
+        if move.notice:
+            _notify(case, move.notice, **(notice or {}))
+    return case
+
+
+def _required(value: str, label: str) -> str:
+    value = value.strip()
+    if not value:
+        raise DomainError(_("请填写%(label)s。") % {"label": label})
+    return value
+
+
+def case_resolve_on_spot(*, actor: User, case_id: int, result: str) -> Case:
+    result = _required(result, _("办理结果"))
+    return _move(
+        case_id=case_id,
+        move_name="resolve_on_spot",
+        actor=actor,
+        reason=result,
+        updates={"outcome": result},
+        notice={"result": result},
+    )
+
+
+def case_mark_out_of_scope(
+    *, actor: User, case_id: int, explanation: str, where_to_go: str
+) -> Case:
+    explanation = _required(explanation, _("一次性告知内容"))
+    where_to_go = _required(where_to_go, _("办理途径"))
+    return _move(
+        case_id=case_id,
+        move_name="out_of_scope",
+        actor=actor,
+        reason=explanation,
+        payload={"where_to_go": where_to_go},
+        updates={"outcome": f"{explanation}\n{_('办理途径')}：{where_to_go}"},
+        notice={"explanation": explanation, "where_to_go": where_to_go},
+    )
+
+
+def case_transfer(*, actor: User, case_id: int, receiver: str, reference: str) -> Case:
+    receiver = _required(receiver, _("接收渠道"))
+    reference = reference.strip()
+    return _move(
+        case_id=case_id,
+        move_name="transfer",
+        actor=actor,
+        payload={"receiver": receiver, "reference": reference},
+        updates={"outcome": f"{_('已转')}{receiver} {reference}".strip()},
+        notice={"receiver": receiver, "reference": reference},
+    )
+
+
+def case_send_to_triage(*, actor: User, case_id: int, note: str = "") -> Case:
+    return _move(
+        case_id=case_id,
+        move_name="send_to_triage",
+        actor=actor,
+        reason=note.strip(),
+        notice={"expected_by": ""},
+    )
+
+
+def case_withdraw(*, actor: User | None, case_id: int, reason: str) -> Case:
+    """Withdraw a case: by staff on the reporter's word, or by the reporter (actor None)."""
+    return _move(
+        case_id=case_id,
+        move_name="withdraw",
+        actor=actor,
+        reason=_required(reason, _("撤回原因")),
+    )
+
+
+def case_merge(*, actor: User, case_id: int, into_case_id: int, reason: str = "") -> Case:
+    """Merge a case into another (a duplicate). Both keep their events; the target's timeline
+    shows the merged case's history too."""
+    if case_id == into_case_id:
+        raise DomainError(_("不能合并到案件自身。"))
+    with transaction.atomic():
+        # Lock both rows in id order so that two opposite merges cannot deadlock.
+        locked = {
+            c.pk: c
+            for c in Case.objects.select_for_update()
+            .filter(pk__in=sorted([case_id, into_case_id]))
+            .order_by("pk")
+        }
+        target = locked[into_case_id]
+        if not target.is_open:
+            raise DomainError(_("目标案件已不在办理中，不能合并进去。"))
+        case = _move(
+            case_id=case_id,
+            move_name="merge",
+            actor=actor,
+            reason=reason.strip(),
+            payload={"into": target.number, "into_id": target.pk},
+            updates={"merged_into": target},
+            notice={"target_number": target.number},
+        )
+        _event(
+            target, "merged_in", actor=actor, payload={"source": case.number, "source_id": case.pk}
+        )
+    return case
+
+
+def case_add_info(
+    *, case_id: int, text: str, uploads: Sequence[Upload] = (), actor: User | None = None
+) -> CaseEvent:
+    """More information or files for a case, from the reporter (actor None) or from staff."""
+    text = text.strip()
+    if not text and not uploads:
+        raise DomainError(_("请填写补充内容或选择文件。"))
+    checked = check_uploads(uploads)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("centre").get(pk=case_id)
+        if case.state in {State.WITHDRAWN, State.MERGED, State.CLOSED}:
+            raise DomainError(
+                _("案件已%(state)s，不能再补充材料。") % {"state": case.get_state_display()}
+            )
+        event = _event(
+            case,
+            "info_added",
+            actor=actor,
+            by_reporter=actor is None,
+            reason=text,
+            payload={"files": len(uploads)},
+        )
+        _store_uploads(case, event, checked, actor=actor)
+        if actor is None:
+            _notify(case, "case_info_added")
+    return event
+
+
+def case_reveal_personal_data(*, actor: User, case: Case) -> dict[str, str]:
+    """The reporter's full personal data, for a user the access layer allowed; logged."""
+    audit_record(
+        actor=actor,
+        action="personal_data.unmask",
+        object_type="case",
+        object_id=case.pk,
+        detail={"number": case.number},
+    )
+    return {
+        "name": case.reporter_name,
+        "phone": case.reporter_phone,
+        "id_number": case.reporter_id_number,
+        "email": case.reporter_email,
+    }

@@ -1,0 +1,309 @@
+"""Intake and case forms. Forms validate and turn input into the actions' dataclasses; they
+decide nothing about the workflow."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from doudi.cases.actions import MAX_UPLOAD_BYTES, MAX_UPLOADS, Intake, Reporter, Upload
+from doudi.cases.models import Channel, ReporterKind, Urgency
+from doudi.core.validators import validate_credit_code, validate_id_number, validate_phone
+from doudi.directory.models import Centre, ServiceItem, Staff, Window
+from doudi.lib.idcard import normalise_id_number
+from doudi.lib.uscc import normalise_credit_code
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def _text(label: StrOrPromise, max_length: int, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, required=False, **kwargs)
+
+
+class IntakeForm(forms.Form):
+    """The intake form: the clerk's (window and hotline) and, with ``public=True``, the
+    reporter's own online form."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    centre = forms.ModelChoiceField(label=_("受理中心"), queryset=Centre.objects.none())
+    reporter_kind = forms.ChoiceField(
+        label=_("反映人类型"),
+        choices=ReporterKind.choices,
+        initial=ReporterKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    is_anonymous = forms.BooleanField(label=_("匿名反映"), required=False)
+    is_confidential = forms.BooleanField(label=_("要求对身份保密"), required=False)
+    reporter_name = _text(_("姓名"), 50)
+    reporter_phone = _text(_("联系电话"), 20, validators=[validate_phone])
+    reporter_id_number = _text(_("身份证号码"), 18, validators=[validate_id_number])
+    reporter_email = forms.EmailField(label=_("电子邮箱"), required=False)
+    company_name = _text(_("企业名称"), 100)
+    company_credit_code = _text(_("统一社会信用代码"), 18, validators=[validate_credit_code])
+    service_item = _text(_("所办事项"), 220)
+    matter_text = _text(_("所办事项（清单中没有时填写）"), 200)
+    windows = forms.ModelMultipleChoiceField(
+        label=_("涉及窗口"), queryset=Window.objects.none(), required=False
+    )
+    staff = _text(_("涉及工作人员（工号，多个用逗号分隔）"), 200)
+    visits = forms.IntegerField(label=_("已跑动次数"), min_value=1, max_value=99, initial=1)
+    title = forms.CharField(label=_("标题"), max_length=100)
+    description = forms.CharField(label=_("经过"), max_length=5000, widget=forms.Textarea)
+    request = _text(_("诉求"), 2000, widget=forms.Textarea(attrs={"rows": 3}))
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial="normal")
+    occurred_at = forms.DateTimeField(
+        label=_("发生时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    attachments = MultipleFileField(
+        label=_("附件（图片或PDF，每个不超过10MB，最多5个）"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
+    # A field people never see; a bot that fills it is refused.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    PUBLIC_FIELDS_OMITTED = ("staff", "urgency")
+
+    def __init__(
+        self,
+        *args: Any,
+        centres: QuerySet[Centre],
+        windows: QuerySet[Window],
+        staff_scope: QuerySet[Staff] | None = None,
+        public: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.public = public
+        self.staff_scope = staff_scope if staff_scope is not None else Staff.objects.none()
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
+        self.fields["windows"].queryset = windows  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+        if public:
+            for name in self.PUBLIC_FIELDS_OMITTED:
+                del self.fields[name]
+            self.fields["windows"].label = _("在哪个窗口没办成（可不选）")
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+            if name == "description":
+                widget.attrs.setdefault("rows", 5)
+        self.fields["service_item"].widget.attrs.update(
+            {"list": "service-item-options", "autocomplete": "off"}
+        )
+        if "staff" in self.fields:
+            self.fields["staff"].widget.attrs.update(
+                {"list": "staff-options", "autocomplete": "off"}
+            )
+        self.fields["reporter_phone"].widget.attrs.update({"inputmode": "tel"})
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        return _check_sizes(self.cleaned_data.get("attachments") or [])
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("提交未通过校验。"))
+        return ""
+
+    def clean_reporter_id_number(self) -> str:
+        return normalise_id_number(self.cleaned_data.get("reporter_id_number", ""))
+
+    def clean_company_credit_code(self) -> str:
+        return normalise_credit_code(self.cleaned_data.get("company_credit_code", ""))
+
+    def clean_service_item(self) -> ServiceItem | None:
+        raw = self.cleaned_data.get("service_item", "").strip()
+        if not raw:
+            return None
+        code = raw.split()[0]
+        item = ServiceItem.objects.filter(code=code, is_active=True).first()
+        if item is None:
+            raise ValidationError(
+                _("找不到事项“%(code)s”，请从列表中选择，或在下方填写事项名称。"),
+                params={"code": code},
+            )
+        return item
+
+    def clean_staff(self) -> list[Staff]:
+        raw = self.cleaned_data.get("staff", "")
+        numbers = [
+            part.strip().split()[0] for part in raw.replace("，", ",").split(",") if part.strip()
+        ]
+        if not numbers:
+            return []
+        found = {s.employee_no: s for s in self.staff_scope.filter(employee_no__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise ValidationError(_("找不到工号：%(nos)s"), params={"nos": "、".join(missing)})
+        return list(found.values())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        anonymous = data.get("is_anonymous")
+        company = data.get("reporter_kind") == ReporterKind.COMPANY
+        if not anonymous:
+            if company:
+                for name, message in (
+                    ("company_name", _("请填写企业名称。")),
+                    ("company_credit_code", _("请填写统一社会信用代码。")),
+                ):
+                    if not data.get(name) and name not in self.errors:
+                        self.add_error(name, message)
+            elif not data.get("reporter_name") and "reporter_name" not in self.errors:
+                self.add_error("reporter_name", _("请填写姓名，或选择匿名反映。"))
+            if not data.get("reporter_phone") and "reporter_phone" not in self.errors:
+                self.add_error("reporter_phone", _("请留下联系电话，以便告知办理进度。"))
+        no_matter = not data.get("service_item") and not data.get("matter_text")
+        if no_matter and "service_item" not in self.errors:
+            self.add_error("matter_text", _("请选择所办事项，或填写事项名称。"))
+        return data
+
+    def intake(self, *, channel: str) -> Intake:
+        data = self.cleaned_data
+        return Intake(
+            centre=data["centre"],
+            channel=channel,
+            title=data["title"].strip(),
+            description=data["description"].strip(),
+            request=data.get("request", "").strip(),
+            reporter=Reporter(
+                kind=data["reporter_kind"],
+                anonymous=bool(data.get("is_anonymous")),
+                confidential=bool(data.get("is_confidential")),
+                name=data.get("reporter_name", "").strip(),
+                phone=data.get("reporter_phone", "").strip(),
+                id_number=data.get("reporter_id_number", ""),
+                email=data.get("reporter_email", ""),
+                company_name=data.get("company_name", "").strip(),
+                credit_code=data.get("company_credit_code", ""),
+            ),
+            service_item=data.get("service_item"),
+            matter_text=data.get("matter_text", "").strip(),
+            windows=list(data.get("windows") or []),
+            staff=list(data.get("staff") or []),
+            visits=data.get("visits") or 1,
+            urgency=data.get("urgency") or Urgency.NORMAL,
+            occurred_at=data.get("occurred_at"),
+        )
+
+    def uploads(self) -> list[Upload]:
+        return [
+            Upload(name=f.name or "file", data=f.read()) for f in self.cleaned_data["attachments"]
+        ]
+
+
+def _check_sizes(files: list[UploadedFile]) -> list[UploadedFile]:
+    if len(files) > MAX_UPLOADS:
+        raise ValidationError(_("最多上传 %(n)s 个文件。"), params={"n": MAX_UPLOADS})
+    for item in files:
+        if (item.size or 0) > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("文件“%(name)s”超过 10 MB。"), params={"name": item.name})
+    return files
+
+
+# The channels a clerk can register on, by intake page.
+CLERK_CHANNELS = {"window": Channel.WINDOW, "hotline": Channel.HOTLINE}
+
+
+class ResolveForm(forms.Form):
+    result = forms.CharField(
+        label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OutOfScopeForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("一次性告知内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    where_to_go = forms.CharField(label=_("办理途径（去哪里办）"), max_length=500)
+
+
+class TransferForm(forms.Form):
+    RECEIVERS = [
+        ("信访", _("信访")),
+        ("12345", _("12345热线")),
+        ("110", _("110")),
+        ("法院", _("法院")),
+        ("其他", _("其他")),
+    ]
+    receiver = forms.ChoiceField(label=_("转至"), choices=RECEIVERS)
+    reference = forms.CharField(label=_("对方受理编号"), max_length=100, required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("说明"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=500)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("合并到案件编号"), max_length=48)
+    reason = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("案件编号"), max_length=48)
+    code = forms.CharField(label=_("查询码"), max_length=16)
+
+
+class AddInfoForm(forms.Form):
+    text = forms.CharField(
+        label=_("补充说明"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attachments = MultipleFileField(label=_("补充材料（图片或PDF）"), required=False)
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        return _check_sizes(self.cleaned_data.get("attachments") or [])
+
+    def uploads(self) -> list[Upload]:
+        return [
+            Upload(name=f.name or "file", data=f.read()) for f in self.cleaned_data["attachments"]
+        ]
+
+
+MOVE_FORMS: dict[str, type[forms.Form]] = {
+    "resolve_on_spot": ResolveForm,
+    "out_of_scope": OutOfScopeForm,
+    "transfer": TransferForm,
+    "send_to_triage": NoteForm,
+    "withdraw": WithdrawForm,
+    "merge": MergeForm,
+}

@@ -1,0 +1,189 @@
+"""The reporter's pages, with no login: a window's QR page, the online form, the receipt,
+and tracking a case with its number and query code."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from doudi.cases import actions, selectors
+from doudi.cases.forms import AddInfoForm, IntakeForm, TrackForm, WithdrawForm
+from doudi.cases.models import Case, Channel
+from doudi.cases.presenters import present_timeline
+from doudi.cases.workflow import MOVES, DomainError
+from doudi.core import ratelimit
+from doudi.directory.models import Centre, ServiceItem, Window
+
+SESSION_KEY = "tracked_cases"
+# Wrong codes: at most 5 per address per 15 minutes, and 10 per case number per hour.
+TRACK_FAILURES_PER_IP = (5, 15 * 60)
+TRACK_FAILURES_PER_CASE = (10, 60 * 60)
+REPORTS_PER_IP = (20, 60 * 60)
+
+
+def window_page(request: HttpRequest, code: str) -> HttpResponse:
+    """What a window's QR code opens: report a matter that could not be done, or rate it."""
+    window = get_object_or_404(
+        Window.objects.select_related("centre", "department"), code=code, is_active=True
+    )
+    return render(request, "public/window.html", {"window": window})
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    window = (
+        Window.objects.filter(code=request.GET.get("window", ""), is_active=True)
+        .select_related("centre")
+        .first()
+    )
+    centres = Centre.objects.filter(is_active=True)
+    windows = Window.objects.filter(is_active=True).select_related("centre")
+    initial = {}
+    if window is not None:
+        initial = {"centre": window.centre_id, "windows": [window.pk]}
+    form = IntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        centres=centres,
+        windows=windows,
+        public=True,
+        initial=initial,
+    )
+    if request.method == "POST":
+        limit, period = REPORTS_PER_IP
+        if not ratelimit.hit(
+            f"report:ip:{ratelimit.client_ip(request)}", limit=limit, period_seconds=period
+        ):
+            return render(request, "public/limited.html", status=429)
+        if form.is_valid():
+            try:
+                case = actions.case_register(
+                    actor=None,
+                    intake=form.intake(channel=Channel.QR if window else Channel.ONLINE),
+                    uploads=form.uploads(),
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                _remember(request, case)
+                return redirect("public:done", number=case.number)
+    return render(request, "public/report.html", {"form": form, "window": window})
+
+
+def done(request: HttpRequest, number: str) -> HttpResponse:
+    """The reporter's receipt, shown once to the browser that submitted (or tracked) it."""
+    case = _tracked(request, number)
+    return render(request, "public/done.html", {"case": case})
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")})
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"].strip().upper()
+        code = form.cleaned_data["code"].strip().upper()
+        ip_key = f"track-fail:ip:{ratelimit.client_ip(request)}"
+        case_key = f"track-fail:case:{number}"
+        if ratelimit.exceeded(
+            ip_key, limit=TRACK_FAILURES_PER_IP[0], period_seconds=TRACK_FAILURES_PER_IP[1]
+        ) or (
+            ratelimit.exceeded(
+                case_key,
+                limit=TRACK_FAILURES_PER_CASE[0],
+                period_seconds=TRACK_FAILURES_PER_CASE[1],
+            )
+        ):
+            return render(request, "public/limited.html", status=429)
+        case = Case.objects.filter(number=number).first()
+        if case is not None and hmac.compare_digest(case.query_code, code):
+            _remember(request, case)
+            return redirect("public:case", number=case.number)
+        ratelimit.hit(
+            ip_key, limit=TRACK_FAILURES_PER_IP[0], period_seconds=TRACK_FAILURES_PER_IP[1]
+        )
+        ratelimit.hit(
+            case_key, limit=TRACK_FAILURES_PER_CASE[0], period_seconds=TRACK_FAILURES_PER_CASE[1]
+        )
+        # One message for "no such case" and "wrong code": nothing to learn from the difference.
+        form.add_error(None, _("案件编号或查询码不正确，请核对后重试。"))
+    return render(request, "public/track.html", {"form": form})
+
+
+def tracked_case(request: HttpRequest, number: str) -> HttpResponse:
+    case = _tracked(request, number)
+    context = {
+        "case": case,
+        "timeline": present_timeline(selectors.timeline(case, public=True), public=True),
+        "info_form": AddInfoForm(),
+        "withdraw_form": WithdrawForm(),
+        "can_withdraw": case.state in MOVES["withdraw"].sources,
+        "can_add_info": case.state not in {"withdrawn", "merged", "closed"},
+    }
+    return render(request, "public/case.html", context)
+
+
+@require_POST
+def add_info(request: HttpRequest, number: str) -> HttpResponse:
+    case = _tracked(request, number)
+    form = AddInfoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.case_add_info(
+                case_id=case.pk, text=form.cleaned_data["text"], uploads=form.uploads()
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已收到您补充的材料。"))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
+    return redirect("public:case", number=case.number)
+
+
+@require_POST
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    case = _tracked(request, number)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.case_withdraw(actor=None, case_id=case.pk, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("案件已撤回。"))
+    else:
+        messages.error(request, _("请填写撤回原因。"))
+    return redirect("public:case", number=case.number)
+
+
+@require_GET
+def service_item_options(request: HttpRequest) -> HttpResponse:
+    """The public catalogue of service items, for the online form's suggestions."""
+    query = request.GET.get("service_item", "").strip()[:50]
+    items = ServiceItem.objects.filter(is_active=True).select_related("department")
+    if query:
+        items = items.filter(name__icontains=query.split()[-1]) | items.filter(
+            code__istartswith=query.split()[0]
+        )
+    return render(request, "cases/_options_items.html", {"items": items[:20]})
+
+
+def _remember(request: HttpRequest, case: Case) -> None:
+    tracked = list(request.session.get(SESSION_KEY, []))
+    if case.pk not in tracked:
+        tracked = [*tracked[-19:], case.pk]
+    request.session[SESSION_KEY] = tracked
+
+
+def _tracked(request: HttpRequest, number: str) -> Case:
+    """The case this browser proved it may see (by its query code), else 404."""
+    case = Case.objects.select_related("centre").filter(number=number).first()
+    if case is None or case.pk not in request.session.get(SESSION_KEY, []):
+        raise Http404
+    return case

@@ -1,0 +1,100 @@
+"""Reads of cases, always through the reader's scope."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from doudi.cases.access import case_visibility
+from doudi.cases.models import Case, CaseEvent
+from doudi.cases.workflow import OPEN_STATES, State
+
+if TYPE_CHECKING:
+    from doudi.accounts.access import AnyUser
+
+DUPLICATE_WINDOW = timedelta(days=30)
+SIMILAR_TEXT_THRESHOLD = 0.5
+SIMILAR_TEXT_CANDIDATES = 300
+
+
+def visible_cases(user: AnyUser) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility(user)).select_related("centre", "service_item")
+
+
+def case_list(
+    user: AnyUser, *, state: str = "", channel: str = "", query: str = ""
+) -> QuerySet[Case]:
+    cases = visible_cases(user)
+    if state:
+        cases = cases.filter(state=state)
+    if channel:
+        cases = cases.filter(channel=channel)
+    if query:
+        cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    return cases
+
+
+def timeline(case: Case, *, public: bool) -> list[CaseEvent]:
+    """The case's events with those of every case merged into it, oldest first. The public
+    version (for the reporter) leaves out internal events and carries no staff names."""
+    events = CaseEvent.objects.filter(Q(case=case) | Q(case__merged_into=case))
+    events = events.select_related("case", "actor").order_by("at", "id")
+    if public:
+        events = events.filter(public=True)
+    return list(events)
+
+
+def earlier_cases_by_phone(
+    user: AnyUser, phone_hash: str, *, exclude: int | None = None
+) -> list[Case]:
+    if not phone_hash:
+        return []
+    cases = visible_cases(user).filter(phone_hash=phone_hash)
+    if exclude is not None:
+        cases = cases.exclude(pk=exclude)
+    return list(cases[:10])
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of character bigrams: robust for Chinese, which has no spaces."""
+    left, right = _bigrams(a), _bigrams(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def possible_duplicates(user: AnyUser, case: Case) -> list[tuple[Case, str]]:
+    """Open cases that may be the same matter, each with why: the same phone or ID number and
+    the same service item within 30 days, or very similar text in the same centre."""
+    since = case.registered_at - DUPLICATE_WINDOW
+    recent = (
+        visible_cases(user)
+        .filter(registered_at__gte=since, state__in=OPEN_STATES)
+        .exclude(pk=case.pk)
+        .exclude(state=State.MERGED)
+    )
+    found: dict[int, tuple[Case, str]] = {}
+    same_person = Q()
+    if case.phone_hash:
+        same_person |= Q(phone_hash=case.phone_hash)
+    if case.id_hash:
+        same_person |= Q(id_hash=case.id_hash)
+    if same_person and case.service_item_id:
+        for other in recent.filter(same_person, service_item_id=case.service_item_id)[:10]:
+            found[other.pk] = (other, "同一反映人、同一事项（30天内）")
+    text = f"{case.title} {case.description}"
+    candidates = recent.filter(centre=case.centre)
+    for other in candidates.order_by("-registered_at")[:SIMILAR_TEXT_CANDIDATES]:
+        if other.pk in found:
+            continue
+        score = text_similarity(text, f"{other.title} {other.description}")
+        if score >= SIMILAR_TEXT_THRESHOLD:
+            found[other.pk] = (other, f"内容高度相似（{score:.0%}）")
+    return list(found.values())

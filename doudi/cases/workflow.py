@@ -1,0 +1,110 @@
+"""The life of a case, as data: its states and the moves between them (DESIGN.md).
+
+One table says which move goes from which states to which state, who may make it and whether
+the reporter hears of it. ``guard`` is the one check every action makes before it moves a case.
+
+    registered ─┬─> resolved on the spot ──────────┐
+                ├─> out of scope ──────────────────┤
+                ├─> transferred ───────────────────┤
+                └─> triage ─> dispatched ─> in progress ─> answered ─┴─> return visit ─> closed
+    withdrawn and merged are exits from any open state
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from doudi.accounts.roles import Capability
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    RESOLVED_ON_SPOT = "resolved_on_spot", _("当场办结")
+    OUT_OF_SCOPE = "out_of_scope", _("不属于受理范围")
+    TRANSFERRED = "transferred", _("已转办")
+    TRIAGE = "triage", _("待分拣")
+    DISPATCHED = "dispatched", _("已派单")
+    IN_PROGRESS = "in_progress", _("办理中")
+    ANSWERED = "answered", _("已答复")
+    RETURN_VISIT = "return_visit", _("待回访")
+    CLOSED = "closed", _("已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    MERGED = "merged", _("已合并")
+
+
+# Open: someone still has to act before the matter is settled.
+OPEN_STATES = frozenset(
+    {State.REGISTERED, State.TRIAGE, State.DISPATCHED, State.IN_PROGRESS, State.ANSWERED}
+)
+
+
+class DomainError(Exception):
+    """A move that the rules do not allow; the message is for the person who tried it."""
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str | Promise
+    sources: frozenset[str]
+    target: State
+    # Staff need this capability; None means no staff move (register is special).
+    capability: Capability | None
+    # The reporter may make this move on their own case from the tracking page.
+    reporter_may: bool = False
+    # The template of the notice the reporter gets, if any.
+    notice: str | None = None
+
+
+MOVES: dict[str, Move] = {
+    move.name: move
+    for move in (
+        Move("register", _("登记"), frozenset({""}), State.REGISTERED, Capability.CASE_REGISTER,
+             reporter_may=True, notice="case_registered"),
+        Move("resolve_on_spot", _("当场办结"), frozenset({State.REGISTERED}),
+             State.RESOLVED_ON_SPOT, Capability.CASE_REGISTER, notice="case_resolved_on_spot"),
+        Move("out_of_scope", _("不属于受理范围（一次性告知）"), frozenset({State.REGISTERED}),
+             State.OUT_OF_SCOPE, Capability.CASE_REGISTER, notice="case_out_of_scope"),
+        Move("transfer", _("转办"), frozenset({State.REGISTERED}), State.TRANSFERRED,
+             Capability.CASE_REGISTER, notice="case_transferred"),
+        Move("send_to_triage", _("转专班分拣"), frozenset({State.REGISTERED}), State.TRIAGE,
+             Capability.CASE_REGISTER, notice="case_sent_to_triage"),
+        Move("withdraw", _("撤回"), OPEN_STATES, State.WITHDRAWN, Capability.CASE_REGISTER,
+             reporter_may=True, notice="case_withdrawn"),
+        Move("merge", _("合并到其他案件"), OPEN_STATES, State.MERGED, Capability.CASE_REGISTER,
+             notice="case_merged"),
+    )
+}  # fmt: skip
+
+
+def guard(move_name: str, state: str, *, capabilities: frozenset[Capability] | None) -> Move:
+    """The move, if it may be made from ``state`` by someone holding ``capabilities``.
+
+    ``capabilities`` None means the reporter. Raises DomainError otherwise.
+    """
+    move = MOVES.get(move_name)
+    if move is None:
+        raise DomainError(_("未知的操作。"))
+    if state not in move.sources:
+        current = State(state).label if state in State.values else state
+        raise DomainError(
+            _("案件当前状态为“%(state)s”，不能%(move)s。") % {"state": current, "move": move.label}
+        )
+    if capabilities is None and not move.reporter_may:
+        raise DomainError(_("反映人不能进行此操作。"))
+    if capabilities is not None and move.capability not in capabilities:
+        raise DomainError(_("您的角色不能进行此操作。"))
+    return move
+
+
+def moves_from(state: str, capabilities: frozenset[Capability]) -> list[Move]:
+    """The staff moves available from ``state``, for the case page's buttons."""
+    return [
+        move
+        for move in MOVES.values()
+        if state in move.sources and move.capability in capabilities and move.name != "register"
+    ]
