@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 VENDOR := build/vendor
 NODE_MODULES := frontend/node_modules
 
-.PHONY: run test setup install vendor lint typecheck contracts test-sqlite test-postgres test-browser clean
+.PHONY: run test setup install vendor lint typecheck contracts bench clean
 
 run: setup
 	$(BIN)/doudi demo
@@ -51,6 +51,10 @@ typecheck: install
 
 contracts: install
 	$(BIN)/lint-imports
+
+# Benchmarks (results in bench/results/, summarised in docs/benchmarks.md).
+bench: install vendor
+	$(BIN)/python bench/intake.py
 
 clean:
 	rm -rf $(VENV) build $(NODE_MODULES) test-artifacts
