@@ -190,7 +190,7 @@ DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 NOTIFY_MAX_ATTEMPTS = config.env_int("DOUDI_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 # Every message template gets these; a caller may pass its own (the case's centre, say).
 NOTIFY_CENTRE_NAME = config.env_str("DOUDI_NOTIFY_CENTRE_NAME", "政务服务中心")
-NOTIFY_TRACK_URL = config.env_str("DOUDI_NOTIFY_TRACK_URL", "")
+NOTIFY_TRACK_URL = f"{DOUDI_PUBLIC_URL.rstrip('/')}/track/"
 NOTIFY_OUTBOX_DIR = DATA_DIR / "outbox"
 
 # --- Authentication ---------------------------------------------------------------------------

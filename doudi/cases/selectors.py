@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from doudi.cases.access import case_visibility
 from doudi.cases.models import Case, CaseEvent
@@ -34,6 +35,26 @@ def case_list(
     if query:
         cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
     return cases
+
+
+def home_counts(user: AnyUser) -> dict[str, int]:
+    """The home pages' cards, in one query: today's intake, the triage queue, open cases."""
+    today = Q(registered_at__date=timezone.localdate())
+    open_ = Q(state__in=OPEN_STATES)
+    return visible_cases(user).aggregate(
+        today=Count("id", filter=today),
+        resolved_today=Count("id", filter=today & Q(state=State.RESOLVED_ON_SPOT)),
+        triage=Count("id", filter=Q(state=State.TRIAGE)),
+        mine_open=Count("id", filter=open_ & Q(registered_by_id=getattr(user, "pk", None))),
+        open=Count("id", filter=open_),
+    )
+
+
+def recent_cases(user: AnyUser, *, state: str = "", limit: int = 8) -> list[Case]:
+    cases = visible_cases(user)
+    if state:
+        cases = cases.filter(state=state)
+    return list(cases[:limit])
 
 
 def timeline(case: Case, *, public: bool) -> list[CaseEvent]:

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 
 from doudi.accounts.access import active_user
 from doudi.accounts.selectors import visible_users
+from doudi.cases.selectors import home_counts, recent_cases
+from doudi.cases.workflow import State
 from doudi.core.selectors import database_health, queue_health
 from doudi.directory.selectors import home_summary
 
@@ -32,5 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = active_user(request.user)
     if user is None:  # login_required lets only signed-in users through; inactive ones stop here
         raise PermissionDenied
-    summary = {**home_summary(user), "users": visible_users(user).count()}
-    return render(request, f"core/home_{user.role}.html", {"summary": summary})
+    context = {
+        "summary": {**home_summary(user), "users": visible_users(user).count()},
+        "cases": home_counts(user),
+        "recent": recent_cases(user),
+        "triage_queue": recent_cases(user, state=State.TRIAGE),
+    }
+    return render(request, f"core/home_{user.role}.html", context)

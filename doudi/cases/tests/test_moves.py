@@ -166,3 +166,25 @@ def test_duplicates_are_offered_with_one_click_merge(
     assert 'data-testid="duplicates"' in html
     assert first.number in html
     assert "同一反映人、同一事项" in html
+
+
+def test_the_list_and_the_case_page_do_not_query_per_row(
+    client_for, make_case, people: Personas
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(people.clerk_a)
+    first = make_case()
+    with CaptureQueriesContext(connection) as one:
+        client.get("/cases/")
+    with CaptureQueriesContext(connection) as one_page:
+        client.get(f"/cases/{first.pk}/")
+    for _ in range(6):
+        act(client, make_case(), "merge", into=first.number)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/cases/")
+    with CaptureQueriesContext(connection) as many_page:
+        client.get(f"/cases/{first.pk}/")
+    assert len(many) == len(one)
+    assert len(many_page) == len(one_page)
