@@ -44,6 +44,8 @@ def report(request: HttpRequest) -> HttpResponse:
     windows = Window.objects.filter(is_active=True).select_related("centre")
     initial = {}
     if window is not None:
+        # From a window's QR code: the form offers that centre's windows only.
+        windows = windows.filter(centre=window.centre_id)
         initial = {"centre": window.centre_id, "windows": [window.pk]}
     form = IntakeForm(
         request.POST or None,
