@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "doudi.directory",
     "doudi.accounts",
     "doudi.audit",
+    "doudi.workcal",
     "doudi.cases",
     "doudi.notify",
 ]
