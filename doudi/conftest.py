@@ -136,3 +136,12 @@ def client_for(client: Client):  # type: ignore[no-untyped-def]
         return client
 
     return signed_in
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default() -> None:
+    """Each test starts in Simplified Chinese: a request that switched to English must not
+    leak its language into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")

@@ -1,4 +1,4 @@
-"""Set-up actions that span apps: the demo district and its users."""
+"""Set-up actions that span apps: the demo district, its users and its cases."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import transaction
 from doudi.accounts.actions import user_create
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
+from doudi.cases.demo import demo_cases_load
 from doudi.directory import demo_data
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
 
@@ -27,7 +28,8 @@ def demo_load() -> DemoResult:
     """Load the demo district; rows that exist already are left exactly as they are.
 
     Steps: departments and centres (parents first, as listed), windows, service items, staff,
-    then one user per role. Every lookup is by natural key, so a second run creates nothing.
+    then one user per role, then about 300 cases (doudi.cases.demo, only while there is no
+    case at all). Every lookup is by natural key, so a second run creates nothing.
     """
     created = 0
     departments: dict[str, Department] = {}
@@ -97,4 +99,5 @@ def demo_load() -> DemoResult:
             created += 1
         scope = centre.name if centre else department.name if department else "全区"
         users.append((username, str(Role(role).label), scope))
+    created += demo_cases_load()
     return DemoResult(created=created, users=tuple(users))
