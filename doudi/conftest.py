@@ -6,15 +6,23 @@ department X ─ department X1 (child)           department Y
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from doudi.accounts.actions import user_create
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
+from doudi.cases.actions import Intake, Reporter, case_register, case_send_to_triage
+from doudi.cases.models import Case
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
+from doudi.triage.actions import triage_case, work_orders_issue
+from doudi.triage.models import Cause
 
 PASSWORD = "test-password-2026"
 
@@ -145,3 +153,64 @@ def _chinese_by_default() -> None:
     from django.utils import translation
 
     translation.activate("zh-hans")
+
+
+# --- A case on the official 2026 calendar, through triage to issued work orders ------------
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime:
+    """A moment in Beijing time, e.g. at("2026-02-12 15:00")."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def general_cause(db: None) -> Cause:
+    return Cause.objects.get(code="HARD-MATERIALS")
+
+
+@pytest.fixture
+def dispatched(org: Org, people: Personas, general_cause: Cause):  # type: ignore[no-untyped-def]
+    """A case registered on Thursday 2026-02-12 15:00, triaged to X (lead) and Y (co), issued
+    at 16:00 the same day; returns a function so tests can choose the mode."""
+
+    def make(*, mode: str = "parallel", departments: tuple[str, ...] = ("X", "Y")) -> Case:
+        with time_machine.travel(at("2026-02-12 15:00"), tick=False):
+            case = case_register(
+                actor=people.clerk_a,
+                intake=Intake(
+                    centre=org.centre_a,
+                    channel="window",
+                    title="养老保险参保登记被要求补交原单位证明",
+                    description="原单位已注销，无法开具证明。",
+                    reporter=Reporter(name="赵铁柱", phone="13800001234"),
+                    service_item=org.item_x,
+                ),
+            )
+            case_send_to_triage(actor=people.clerk_a, case_id=case.pk)
+            depts = {"X": org.dept_x, "Y": org.dept_y, "X1": org.dept_x1}
+            triage_case(
+                actor=people.taskforce_a,
+                case_id=case.pk,
+                cause=general_cause,
+                tier="general",
+                departments=[depts[code] for code in departments],
+                mode=mode,
+            )
+        with time_machine.travel(at("2026-02-12 16:00"), tick=False):
+            work_orders_issue(actor=people.taskforce_a, case_ids=[case.pk])
+        case.refresh_from_db()
+        return case
+
+    return make
+
+
+@pytest.fixture
+def immediate_huey() -> Iterator[None]:
+    """Tasks run in the calling thread, and nothing reaches the queue."""
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous

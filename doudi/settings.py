@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "doudi.audit",
     "doudi.workcal",
     "doudi.cases",
+    "doudi.deadlines",
+    "doudi.triage",
+    "doudi.workorders",
     "doudi.notify",
 ]
 

@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("doudi.accounts.urls")),
     path("directory/", include("doudi.directory.urls")),
     path("cases/", include("doudi.cases.urls")),
+    path("triage/", include("doudi.triage.urls")),
+    path("workorders/", include("doudi.workorders.urls")),
     path("", include("doudi.cases.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

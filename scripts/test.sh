@@ -21,15 +21,15 @@ stage "migrations are up to date"; $BIN/doudi makemigrations --check --dry-run; 
 stage "translations compile"; (cd doudi && ../$BIN/doudi compilemessages -v 0); done_stage translations
 
 stage "tests on SQLite, embedded queue"
-$BIN/pytest -q -m "not browser"
+$BIN/pytest -q -m "not browser" -n 2 --dist loadfile
 done_stage "SQLite tests"
 
 stage "tests on PostgreSQL, Redis queue"
-DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_TEST_URL" $BIN/pytest -q -m "not browser"
+DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_TEST_URL" $BIN/pytest -q -m "not browser" -n 2 --dist loadfile
 done_stage "PostgreSQL tests"
 
 stage "browser tests (Chromium via Playwright)"
 export DOUDI_SCREENSHOTS="${DOUDI_SCREENSHOTS:-$PWD/test-artifacts/screenshots}"
-$BIN/pytest -q -m browser
+$BIN/pytest -q -m browser -n 2 --dist loadfile
 done_stage "browser tests"
 echo "screenshots: $DOUDI_SCREENSHOTS"

@@ -1,7 +1,7 @@
 """Who may see which case, and who may see a reporter's personal data unmasked.
 
 Centre-scoped staff see the cases of their centre subtree. Department-scoped staff see the
-cases about their department subtree's service items (work orders widen this in a later issue).
+cases about their department subtree's service items and the cases sent to it as work orders.
 Admins see every case. "Missing" and "not yours" are the same 404.
 """
 
@@ -23,6 +23,7 @@ from doudi.accounts.access import (
 )
 from doudi.accounts.roles import Capability, Role
 from doudi.cases.models import Case
+from doudi.workorders.models import WorkOrder
 
 if TYPE_CHECKING:
     from doudi.accounts.access import AnyUser
@@ -38,7 +39,11 @@ def case_visibility(user: AnyUser) -> Q:
         return Q()
     if is_centre_scoped(user):
         return centre_scope_q(user, "centre__")
-    return department_scope_q(user, "service_item__department__")
+    # A department sees the cases about its service items and those sent to it.
+    sent_to_it = WorkOrder.objects.filter(department_scope_q(user, "department__"))
+    return department_scope_q(user, "service_item__department__") | Q(
+        pk__in=sent_to_it.values("case_id")
+    )
 
 
 def access_case(user: AnyUser, case_id: int) -> Case:

@@ -24,8 +24,11 @@ from django.utils.translation import gettext as _
 from doudi.accounts.roles import capabilities_of
 from doudi.audit.actions import audit_record
 from doudi.cases.models import Attachment, Case, CaseEvent, CaseNumberCounter, ReporterKind
+from doudi.cases.signals import case_left_workflow
 from doudi.cases.workflow import DomainError, State, guard
 from doudi.core.crypto import lookup_hash
+from doudi.deadlines.actions import clock_start, clocks_cancel
+from doudi.deadlines.models import ClockKind
 from doudi.lib.idcard import normalise_id_number
 from doudi.lib.phone import normalise_phone
 from doudi.lib.uploads import sniff
@@ -102,7 +105,7 @@ def _next_number(centre: Centre, day: date) -> str:
     return f"{centre.code}-{day:%Y%m%d}-{sequence:04d}"
 
 
-def _event(
+def case_event(
     case: Case,
     kind: str,
     *,
@@ -152,7 +155,7 @@ def check_uploads(uploads: Sequence[Upload]) -> list[_CheckedUpload]:
     return checked
 
 
-def _store_uploads(
+def store_uploads(
     case: Case,
     event: CaseEvent,
     uploads: list[_CheckedUpload],
@@ -180,7 +183,7 @@ def _track_url(case: Case) -> str:
     return f"{settings.DOUDI_PUBLIC_URL.rstrip('/')}/track/?number={case.number}"
 
 
-def _notify(case: Case, template: str, **context: Any) -> None:
+def notify_reporter(case: Case, template: str, **context: Any) -> None:
     """Leave the reporter's notice in the outbox (sent after commit), by SMS and e-mail."""
     context = {
         "case_number": case.number,
@@ -252,7 +255,7 @@ def case_register(
             case.save()
             case.windows.set(intake.windows)
             case.staff.set(intake.staff)
-            event = _event(
+            event = case_event(
                 case,
                 "register",
                 actor=actor,
@@ -260,8 +263,8 @@ def case_register(
                 to_state=State.REGISTERED,
                 payload={"channel": intake.channel},
             )
-            _store_uploads(case, event, checked, actor=actor)
-            _notify(case, "case_registered", query_code=case.query_code, expected_by="")
+            store_uploads(case, event, checked, actor=actor)
+            notify_reporter(case, "case_registered", query_code=case.query_code, expected_by="")
     except IntegrityError:
         if submission_key:  # the same form, sent twice at the same moment
             existing = Case.objects.filter(submission_key=submission_key).first()
@@ -271,11 +274,12 @@ def case_register(
     return case
 
 
-def _move(
+def case_move(
     *,
     case_id: int,
     move_name: str,
     actor: User | None,
+    by_reporter: bool = False,
     reason: str = "",
     payload: dict[str, Any] | None = None,
     updates: dict[str, Any] | None = None,
@@ -284,25 +288,31 @@ def _move(
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("centre").get(pk=case_id)
         move = guard(
-            move_name, case.state, capabilities=capabilities_of(actor.role) if actor else None
+            move_name,
+            case.state,
+            capabilities=None if by_reporter or actor is None else capabilities_of(actor.role),
         )
         from_state = case.state
         case.state = move.target
         for name, value in (updates or {}).items():
             setattr(case, name, value)
         case.save(update_fields=["state", "updated_at", *(updates or {})])
-        _event(
+        case_event(
             case,
             move_name,
             actor=actor,
-            by_reporter=actor is None,
+            by_reporter=by_reporter,
             from_state=from_state,
             to_state=move.target,
             reason=reason,
             payload=payload,
         )
+        if move.target in (State.WITHDRAWN, State.MERGED):
+            # Out of the workflow: its clocks stop and its open work orders are withdrawn.
+            clocks_cancel(case=case)
+            case_left_workflow.send(sender=Case, case=case, actor=actor)
         if move.notice:
-            _notify(case, move.notice, **(notice or {}))
+            notify_reporter(case, move.notice, **(notice or {}))
     return case
 
 
@@ -315,7 +325,7 @@ def _required(value: str, label: str) -> str:
 
 def case_resolve_on_spot(*, actor: User, case_id: int, result: str) -> Case:
     result = _required(result, _("办理结果"))
-    return _move(
+    return case_move(
         case_id=case_id,
         move_name="resolve_on_spot",
         actor=actor,
@@ -330,7 +340,7 @@ def case_mark_out_of_scope(
 ) -> Case:
     explanation = _required(explanation, _("一次性告知内容"))
     where_to_go = _required(where_to_go, _("办理途径"))
-    return _move(
+    return case_move(
         case_id=case_id,
         move_name="out_of_scope",
         actor=actor,
@@ -344,7 +354,7 @@ def case_mark_out_of_scope(
 def case_transfer(*, actor: User, case_id: int, receiver: str, reference: str) -> Case:
     receiver = _required(receiver, _("接收渠道"))
     reference = reference.strip()
-    return _move(
+    return case_move(
         case_id=case_id,
         move_name="transfer",
         actor=actor,
@@ -355,21 +365,32 @@ def case_transfer(*, actor: User, case_id: int, receiver: str, reference: str) -
 
 
 def case_send_to_triage(*, actor: User, case_id: int, note: str = "") -> Case:
-    return _move(
-        case_id=case_id,
-        move_name="send_to_triage",
-        actor=actor,
-        reason=note.strip(),
-        notice={"expected_by": ""},
-    )
+    with transaction.atomic():
+        case = case_move(
+            case_id=case_id,
+            move_name="send_to_triage",
+            actor=actor,
+            reason=note.strip(),
+            notice={"expected_by": ""},
+        )
+        # Work orders out by 12:00 of the next working day after registration.
+        clock_start(
+            kind=ClockKind.TRIAGE,
+            case=case,
+            counted_from=case.registered_at,
+            working_days=1,
+            at_noon=True,
+        )
+    return case
 
 
 def case_withdraw(*, actor: User | None, case_id: int, reason: str) -> Case:
     """Withdraw a case: by staff on the reporter's word, or by the reporter (actor None)."""
-    return _move(
+    return case_move(
         case_id=case_id,
         move_name="withdraw",
         actor=actor,
+        by_reporter=actor is None,
         reason=_required(reason, _("撤回原因")),
     )
 
@@ -390,7 +411,7 @@ def case_merge(*, actor: User, case_id: int, into_case_id: int, reason: str = ""
         target = locked[into_case_id]
         if not target.is_open:
             raise DomainError(_("目标案件已不在办理中，不能合并进去。"))
-        case = _move(
+        case = case_move(
             case_id=case_id,
             move_name="merge",
             actor=actor,
@@ -399,7 +420,7 @@ def case_merge(*, actor: User, case_id: int, into_case_id: int, reason: str = ""
             updates={"merged_into": target},
             notice={"target_number": target.number},
         )
-        _event(
+        case_event(
             target, "merged_in", actor=actor, payload={"source": case.number, "source_id": case.pk}
         )
     return case
@@ -419,7 +440,7 @@ def case_add_info(
             raise DomainError(
                 _("案件已%(state)s，不能再补充材料。") % {"state": case.get_state_display()}
             )
-        event = _event(
+        event = case_event(
             case,
             "info_added",
             actor=actor,
@@ -427,9 +448,9 @@ def case_add_info(
             reason=text,
             payload={"files": len(uploads)},
         )
-        _store_uploads(case, event, checked, actor=actor)
+        store_uploads(case, event, checked, actor=actor)
         if actor is None:
-            _notify(case, "case_info_added")
+            notify_reporter(case, "case_info_added")
     return event
 
 

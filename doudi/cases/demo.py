@@ -22,6 +22,8 @@ from doudi.cases import demo_data as data
 from doudi.cases.actions import Intake, Reporter
 from doudi.cases.models import Case, CaseEvent, CaseNumberCounter, Channel, ReporterKind, Urgency
 from doudi.cases.workflow import State
+from doudi.deadlines.actions import clock_redate
+from doudi.deadlines.models import Clock
 from doudi.directory import demo_data as directory_data
 from doudi.directory.models import Centre, ServiceItem, Staff, Window
 from doudi.lib.idcard import id_check_char
@@ -155,7 +157,9 @@ def demo_cases_load(*, now: datetime | None = None) -> int:
     4. Move every event's ``at`` to its planned moment (register first, the moves minutes to
        days later, a merge's "merged_in" event on the target at the merge), and each case's
        ``updated_at`` to its last event: one bulk update each at the end.
-    5. Replace the CaseNumberCounter rows of the demo centres from the first demo day on
+    5. Count the running clocks (the triage clock of a case sent to triage) from the case's
+       historical registration: the next sweep marks the late ones overdue.
+    6. Replace the CaseNumberCounter rows of the demo centres from the first demo day on
        (including the real today, whose counter the actions advanced) with the counts of
        step 3, so that later registrations continue each day's sequence. No other case holds
        a number there: the load runs only while there is no case at all.
@@ -186,6 +190,10 @@ def demo_cases_load(*, now: datetime | None = None) -> int:
             ["updated_at"],
             batch_size=500,
         )
+        registered = {plan.case_id: plan.registered_at for plan in plans}
+        for clock in Clock.objects.filter(case_id__in=[pk for pk in registered if pk]):
+            moment = registered[clock.case_id]
+            clock_redate(clock=clock, counted_from=moment, started_at=moment)
         first_day = min(timezone.localdate(now) - timedelta(days=DAYS), timezone.localdate())
         CaseNumberCounter.objects.filter(
             centre__in=directory.centres.values(), day__gte=first_day

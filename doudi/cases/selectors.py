@@ -45,6 +45,8 @@ def home_counts(user: AnyUser) -> dict[str, int]:
         today=Count("id", filter=today),
         resolved_today=Count("id", filter=today & Q(state=State.RESOLVED_ON_SPOT)),
         triage=Count("id", filter=Q(state=State.TRIAGE)),
+        review=Count("id", filter=Q(state=State.REVIEW)),
+        answered=Count("id", filter=Q(state=State.ANSWERED)),
         mine_open=Count("id", filter=open_ & Q(registered_by_id=getattr(user, "pk", None))),
         open=Count("id", filter=open_),
     )

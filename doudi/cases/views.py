@@ -23,12 +23,14 @@ from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case, Channel
 from doudi.cases.presenters import present_case, present_timeline
 from doudi.cases.workflow import DomainError, State, moves_from
+from doudi.deadlines.selectors import case_clocks
 from doudi.directory.selectors import (
     visible_centres,
     visible_service_items,
     visible_staff,
     visible_windows,
 )
+from doudi.workorders.selectors import case_work_orders
 
 
 def _member(request: HttpRequest) -> User:
@@ -109,6 +111,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicates": selectors.possible_duplicates(user, case) if case.is_open else [],
         "earlier": selectors.earlier_cases_by_phone(user, case.phone_hash, exclude=case.pk),
         "attachments": case.attachments.all(),
+        "clocks": case_clocks(case),
+        "work_orders": case_work_orders(case),
         "merged_cases": case.merged_cases.all(),
     }
     return render(request, "cases/detail.html", context)

@@ -29,6 +29,7 @@ class State(models.TextChoices):
     TRIAGE = "triage", _("待分拣")
     DISPATCHED = "dispatched", _("已派单")
     IN_PROGRESS = "in_progress", _("办理中")
+    REVIEW = "review", _("待审核")
     ANSWERED = "answered", _("已答复")
     RETURN_VISIT = "return_visit", _("待回访")
     CLOSED = "closed", _("已办结")
@@ -38,7 +39,14 @@ class State(models.TextChoices):
 
 # Open: someone still has to act before the matter is settled.
 OPEN_STATES = frozenset(
-    {State.REGISTERED, State.TRIAGE, State.DISPATCHED, State.IN_PROGRESS, State.ANSWERED}
+    {
+        State.REGISTERED,
+        State.TRIAGE,
+        State.DISPATCHED,
+        State.IN_PROGRESS,
+        State.REVIEW,
+        State.ANSWERED,
+    }
 )
 
 
@@ -58,13 +66,15 @@ class Move:
     reporter_may: bool = False
     # The template of the notice the reporter gets, if any.
     notice: str | None = None
+    # Made with a button on the case page; False for moves that triage and work orders make.
+    on_case_page: bool = True
 
 
 MOVES: dict[str, Move] = {
     move.name: move
     for move in (
         Move("register", _("登记"), frozenset({""}), State.REGISTERED, Capability.CASE_REGISTER,
-             reporter_may=True, notice="case_registered"),
+             reporter_may=True, notice="case_registered", on_case_page=False),
         Move("resolve_on_spot", _("当场办结"), frozenset({State.REGISTERED}),
              State.RESOLVED_ON_SPOT, Capability.CASE_REGISTER, notice="case_resolved_on_spot"),
         Move("out_of_scope", _("不属于受理范围（一次性告知）"), frozenset({State.REGISTERED}),
@@ -73,6 +83,20 @@ MOVES: dict[str, Move] = {
              Capability.CASE_REGISTER, notice="case_transferred"),
         Move("send_to_triage", _("转专班分拣"), frozenset({State.REGISTERED}), State.TRIAGE,
              Capability.CASE_REGISTER, notice="case_sent_to_triage"),
+        # Triage and work orders (doudi.triage, doudi.workorders) make these moves.
+        Move("dispatch", _("派发工作单"), frozenset({State.TRIAGE}), State.DISPATCHED,
+             Capability.TRIAGE, notice="case_dispatched", on_case_page=False),
+        Move("start", _("部门签收"), frozenset({State.DISPATCHED}), State.IN_PROGRESS,
+             Capability.WORK_ORDER_HANDLE, on_case_page=False),
+        Move("await_review", _("办理结果待审核"), frozenset({State.IN_PROGRESS}), State.REVIEW,
+             Capability.WORK_ORDER_HANDLE, on_case_page=False),
+        Move("accept", _("审核通过并答复"), frozenset({State.REVIEW}), State.ANSWERED,
+             Capability.TRIAGE, notice="case_answered", on_case_page=False),
+        Move("rework", _("退回重办"), frozenset({State.REVIEW}), State.IN_PROGRESS,
+             Capability.TRIAGE, on_case_page=False),
+        Move("back_to_triage", _("退回专班重新分拣"),
+             frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.TRIAGE, Capability.TRIAGE,
+             on_case_page=False),
         Move("withdraw", _("撤回"), OPEN_STATES, State.WITHDRAWN, Capability.CASE_REGISTER,
              reporter_may=True, notice="case_withdrawn"),
         Move("merge", _("合并到其他案件"), OPEN_STATES, State.MERGED, Capability.CASE_REGISTER,
@@ -106,5 +130,5 @@ def moves_from(state: str, capabilities: frozenset[Capability]) -> list[Move]:
     return [
         move
         for move in MOVES.values()
-        if state in move.sources and move.capability in capabilities and move.name != "register"
+        if state in move.sources and move.capability in capabilities and move.on_case_page
     ]

@@ -21,6 +21,9 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("工作台"), "core:home", "house"),
     NavItem(_("登记"), "cases:new", "journal-plus", Capability.CASE_REGISTER),
+    NavItem(_("分拣派单"), "triage:workspace", "funnel", Capability.TRIAGE),
+    NavItem(_("工作单"), "workorders:inbox", "inbox", Capability.CASE_VIEW),
+    NavItem(_("督办"), "workorders:supervision", "alarm", Capability.CASE_VIEW),
     NavItem(_("案件"), "cases:list", "folder2-open", Capability.CASE_VIEW),
     NavItem(_("组织机构"), "directory:index", "diagram-3", Capability.DIRECTORY_VIEW),
     NavItem(_("系统管理"), "admin:index", "gear", Capability.DIRECTORY_MANAGE),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,11 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from doudi.accounts.access import active_user
+from doudi.accounts.models import User
+from doudi.accounts.roles import Role
 from doudi.accounts.selectors import visible_users
 from doudi.cases.selectors import home_counts, recent_cases
 from doudi.cases.workflow import State
 from doudi.core.selectors import database_health, queue_health
+from doudi.deadlines.selectors import clock_counts, open_supervisions
 from doudi.directory.selectors import home_summary
+from doudi.workorders.selectors import inbox, inbox_counts
 
 
 @require_GET
@@ -29,15 +36,63 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _clerk(user: User) -> dict[str, Any]:
+    return {
+        "cases": home_counts(user),
+        "recent": recent_cases(user),
+        "triage_queue": recent_cases(user, state=State.TRIAGE),
+    }
+
+
+def _taskforce(user: User) -> dict[str, Any]:
+    return {
+        "cases": home_counts(user),
+        "clocks": clock_counts(user),
+        "triage_queue": recent_cases(user, state=State.TRIAGE),
+        "review_queue": recent_cases(user, state=State.REVIEW),
+    }
+
+
+def _handler(user: User) -> dict[str, Any]:
+    return {
+        "work_orders": inbox_counts(user),
+        "clocks": clock_counts(user),
+        "inbox_issued": inbox(user, "issued")[:8],
+        "inbox_signed": inbox(user, "signed")[:8],
+    }
+
+
+def _supervisor(user: User) -> dict[str, Any]:
+    return {
+        "cases": home_counts(user),
+        "clocks": clock_counts(user),
+        "supervisions": open_supervisions(user)[:8],
+    }
+
+
+def _leader(user: User) -> dict[str, Any]:
+    return {"cases": home_counts(user)}
+
+
+def _admin(user: User) -> dict[str, Any]:
+    return {"users": visible_users(user).count()}
+
+
+# What each role's home page shows, beyond the directory summary every page has.
+HOME_CONTEXT: dict[str, Callable[[User], dict[str, Any]]] = {
+    Role.CLERK: _clerk,
+    Role.TASKFORCE: _taskforce,
+    Role.HANDLER: _handler,
+    Role.SUPERVISOR: _supervisor,
+    Role.LEADER: _leader,
+    Role.ADMIN: _admin,
+}
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = active_user(request.user)
     if user is None:  # login_required lets only signed-in users through; inactive ones stop here
         raise PermissionDenied
-    context = {
-        "summary": {**home_summary(user), "users": visible_users(user).count()},
-        "cases": home_counts(user),
-        "recent": recent_cases(user),
-        "triage_queue": recent_cases(user, state=State.TRIAGE),
-    }
+    context = {"summary": home_summary(user), **HOME_CONTEXT[user.role](user)}
     return render(request, f"core/home_{user.role}.html", context)

@@ -1,0 +1,233 @@
+"""Triage a case (cause, tier, departments, package) and issue the day's work orders in a batch.
+
+Issuing is where a case becomes work for departments: one work order per department (the lead
+first), all at once when parallel (并联) or one after another when sequential (串联), each with
+its sign-for and answer clocks; the triage clock stops and the reporter is told who handles it
+and by when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doudi.cases.actions import case_event, case_move
+from doudi.cases.models import Case
+from doudi.cases.workflow import DomainError, State
+from doudi.deadlines.actions import clock_stop
+from doudi.deadlines.models import Clock, ClockKind, ClockState
+from doudi.directory.models import Centre, Department
+from doudi.triage import defaults
+from doudi.triage.models import (
+    Cause,
+    DailySummary,
+    Mode,
+    SolutionPackage,
+    Tier,
+    Triage,
+    TriageDepartment,
+)
+from doudi.triage.selectors import tier_days
+from doudi.workorders.actions import work_order_create
+from doudi.workorders.models import WorkOrder
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+
+SIGN_FOR_WORKING_DAYS = 1
+
+
+def triage_case(
+    *,
+    actor: User,
+    case_id: int,
+    cause: Cause,
+    tier: str,
+    departments: Sequence[Department],
+    mode: str = Mode.PARALLEL,
+    package: SolutionPackage | None = None,
+    instructions: str = "",
+) -> Triage:
+    """Record (or change, until issued) how a case is classified and where it goes."""
+    if tier not in Tier.values:
+        raise DomainError(_("请选择时限档次。"))
+    if mode not in Mode.values:
+        raise DomainError(_("请选择办理方式。"))
+    if not departments:
+        raise DomainError(_("请至少选择一个承办部门（主办）。"))
+    if len({d.pk for d in departments}) != len(departments):
+        raise DomainError(_("同一部门不能重复选择。"))
+    if cause.parent_id is None and cause.children.filter(is_active=True).exists():
+        raise DomainError(_("请选择具体的二级原因。"))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("centre").get(pk=case_id)
+        if case.state != State.TRIAGE:
+            raise DomainError(_("案件不在待分拣状态。"))
+        existing = Triage.objects.filter(case=case).first()
+        if existing is not None and existing.issued_at is not None:
+            raise DomainError(_("工作单已派发，不能再修改分拣。"))
+        triage, _created = Triage.objects.update_or_create(
+            case=case,
+            defaults={
+                "cause": cause,
+                "tier": tier,
+                "working_days": tier_days(case.centre, tier),
+                "mode": mode,
+                "package": package,
+                "instructions": instructions.strip(),
+                "triaged_by": actor,
+                "triaged_at": timezone.now(),
+            },
+        )
+        triage.targets.all().delete()
+        TriageDepartment.objects.bulk_create(
+            TriageDepartment(triage=triage, department=department, position=position)
+            for position, department in enumerate(departments, 1)
+        )
+        case_event(
+            case,
+            "triaged",
+            actor=actor,
+            public=False,
+            payload={
+                "cause": str(cause),
+                "tier": tier,
+                "departments": [d.name for d in departments],
+                "mode": mode,
+            },
+        )
+    return triage
+
+
+@dataclass
+class IssueResult:
+    issued: list[str] = field(default_factory=list)  # case numbers
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (case number, reason)
+    work_orders: int = 0
+
+
+def work_orders_issue(
+    *, actor: User, case_ids: Sequence[int], now: datetime | None = None
+) -> IssueResult:
+    """Issue the work orders of triaged cases, one transaction per case, so that one case that
+    cannot go out does not hold back the others."""
+    result = IssueResult()
+    for case_id in case_ids:
+        try:
+            number, count = _issue_one(actor=actor, case_id=case_id, now=now or timezone.now())
+        except DomainError as error:
+            found = Case.objects.filter(pk=case_id).values_list("number", flat=True).first()
+            result.failed.append((found or str(case_id), str(error)))
+        else:
+            result.issued.append(number)
+            result.work_orders += count
+    return result
+
+
+def _issue_one(*, actor: User, case_id: int, now: datetime) -> tuple[str, int]:
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("centre").get(pk=case_id)
+        triage = Triage.objects.select_for_update().filter(case=case).first()
+        if triage is None:
+            raise DomainError(_("案件尚未分拣。"))
+        if triage.issued_at is not None:
+            raise DomainError(_("工作单已派发。"))
+        targets = list(triage.targets.select_related("department"))
+        sequential = triage.mode == Mode.SEQUENCE
+        orders = [
+            work_order_create(
+                actor=actor,
+                case=case,
+                department=target.department,
+                lead=position == 1,
+                step=position if sequential else 1,
+                open_now=not sequential or position == 1,
+                instructions=triage.instructions,
+                answer_days=triage.working_days,
+                now=now,
+            )
+            for position, target in enumerate(targets, 1)
+        ]
+        triage.issued_at = now
+        triage.save(update_fields=["issued_at"])
+        clock_stop(kind=ClockKind.TRIAGE, case=case, now=now)
+        lead = orders[0]
+        due = timezone.localtime(lead.answer_due) if lead.answer_due else None
+        case_move(
+            case_id=case.pk,
+            move_name="dispatch",
+            actor=actor,
+            payload={"work_orders": [o.number for o in orders]},
+            notice={
+                "departments": "、".join(t.department.name for t in targets),
+                "expected_by": f"{due:%Y年%-m月%-d日}" if due else "",
+                "provisional": lead.answer_due_provisional,
+            },
+        )
+    return case.number, len(orders)
+
+
+def daily_summary_make(*, day: date, now: datetime | None = None) -> list[DailySummary]:
+    """The daily summary (日报) of ``day`` for each district centre (its whole subtree): cases
+    registered, by cause and on the spot; work orders issued, by department; overdue work orders
+    now. Made again, it replaces the day's summary."""
+    now = now or timezone.now()
+    made = []
+    for centre in Centre.objects.filter(parent=None, is_active=True):
+        cases = Case.objects.filter(centre__path__startswith=centre.path, registered_at__date=day)
+        orders = WorkOrder.objects.filter(
+            case__centre__path__startswith=centre.path, issued_at__date=day
+        )
+        overdue = Clock.objects.filter(
+            case__centre__path__startswith=centre.path,
+            work_order__isnull=False,
+            state=ClockState.OVERDUE,
+        )
+        by_cause = (
+            cases.filter(triage__isnull=False)
+            .values("triage__cause__name")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+        )
+        by_department = orders.values("department__name").annotate(n=Count("id")).order_by("-n")
+        data = {
+            "cases": cases.count(),
+            "on_the_spot": cases.filter(state=State.RESOLVED_ON_SPOT).count(),
+            "work_orders_issued": orders.count(),
+            "overdue": overdue.count(),
+            "by_cause": [{"name": r["triage__cause__name"], "n": r["n"]} for r in by_cause],
+            "by_department": [{"name": r["department__name"], "n": r["n"]} for r in by_department],
+        }
+        summary, _created = DailySummary.objects.update_or_create(
+            centre=centre, day=day, defaults={"made_at": now, "data": data}
+        )
+        made.append(summary)
+    return made
+
+
+def taxonomy_seed_defaults(*, using: str = "default") -> int:
+    """Load DESIGN.md's cause taxonomy and the starter solution packages, once: nothing is
+    added when any cause exists (admins own the taxonomy after that)."""
+    if Cause.objects.using(using).exists():
+        return 0
+    created: dict[str, Cause] = {}
+    for order, (code, name, parent, tier) in enumerate(defaults.CAUSES, 1):
+        created[code] = Cause.objects.using(using).create(
+            code=code,
+            name=name,
+            parent=created.get(parent) if parent else None,
+            default_tier=tier,
+            order=order,
+        )
+    SolutionPackage.objects.using(using).bulk_create(
+        SolutionPackage(cause=created[cause], title=title, steps=steps)
+        for cause, title, steps in defaults.PACKAGES
+    )
+    return len(created)
