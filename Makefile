@@ -55,6 +55,7 @@ contracts: install
 # Benchmarks (results in bench/results/, summarised in docs/benchmarks.md).
 bench: install vendor
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/workorders.py
 
 clean:
 	rm -rf $(VENV) build $(NODE_MODULES) test-artifacts
