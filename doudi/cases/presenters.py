@@ -19,6 +19,9 @@ EVENT_LABELS = {
     **{name: move.label for name, move in MOVES.items()},
     "merged_in": gettext_lazy("合并了重复案件"),
     "info_added": gettext_lazy("补充材料"),
+    "triaged": gettext_lazy("专班分拣"),
+    "work_order_disputed": gettext_lazy("工作单被退单"),
+    "work_order_submitted": gettext_lazy("部门提交办理结果"),
 }
 
 

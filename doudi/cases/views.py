@@ -3,6 +3,7 @@ timeline and moves, the receipt, files, and the look-ups the intake form uses.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -118,6 +119,39 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", context)
 
 
+def _merge(user: User, case: Case, data: dict[str, Any]) -> object:
+    target = selectors.visible_cases(user).filter(number=data["into"].strip()).first()
+    if target is None:
+        raise DomainError(_("找不到案件 %(number)s。") % {"number": data["into"]})
+    return actions.case_merge(
+        actor=user, case_id=case.pk, into_case_id=target.pk, reason=data["reason"]
+    )
+
+
+# Each move's form data, handed to its action.
+MOVE_HANDLERS: dict[str, Callable[[User, Case, dict[str, Any]], object]] = {
+    "resolve_on_spot": lambda user, case, data: actions.case_resolve_on_spot(
+        actor=user, case_id=case.pk, result=data["result"]
+    ),
+    "out_of_scope": lambda user, case, data: actions.case_mark_out_of_scope(
+        actor=user,
+        case_id=case.pk,
+        explanation=data["explanation"],
+        where_to_go=data["where_to_go"],
+    ),
+    "transfer": lambda user, case, data: actions.case_transfer(
+        actor=user, case_id=case.pk, receiver=data["receiver"], reference=data["reference"]
+    ),
+    "send_to_triage": lambda user, case, data: actions.case_send_to_triage(
+        actor=user, case_id=case.pk, note=data["note"]
+    ),
+    "withdraw": lambda user, case, data: actions.case_withdraw(
+        actor=user, case_id=case.pk, reason=data["reason"]
+    ),
+    "merge": _merge,
+}
+
+
 @login_required
 @require_POST
 def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
@@ -132,32 +166,8 @@ def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
             for message in field_errors:
                 messages.error(request, str(message))
         return redirect("cases:detail", pk=case.pk)
-    data = form.cleaned_data
     try:
-        if move == "resolve_on_spot":
-            actions.case_resolve_on_spot(actor=user, case_id=case.pk, result=data["result"])
-        elif move == "out_of_scope":
-            actions.case_mark_out_of_scope(
-                actor=user,
-                case_id=case.pk,
-                explanation=data["explanation"],
-                where_to_go=data["where_to_go"],
-            )
-        elif move == "transfer":
-            actions.case_transfer(
-                actor=user, case_id=case.pk, receiver=data["receiver"], reference=data["reference"]
-            )
-        elif move == "send_to_triage":
-            actions.case_send_to_triage(actor=user, case_id=case.pk, note=data["note"])
-        elif move == "withdraw":
-            actions.case_withdraw(actor=user, case_id=case.pk, reason=data["reason"])
-        elif move == "merge":
-            target = selectors.visible_cases(user).filter(number=data["into"].strip()).first()
-            if target is None:
-                raise DomainError(_("找不到案件 %(number)s。") % {"number": data["into"]})
-            actions.case_merge(
-                actor=user, case_id=case.pk, into_case_id=target.pk, reason=data["reason"]
-            )
+        MOVE_HANDLERS[move](user, case, form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error))
     else:
