@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind, ClockState, Supervision
 from doudi.workcal.selectors import work_calendar
+from doudi.workorders.models import WorkOrder
 
 if TYPE_CHECKING:
     from doudi.cases.models import Case
-    from doudi.workorders.models import WorkOrder
 
 logger = logging.getLogger(__name__)
 
@@ -215,5 +215,10 @@ def recompute_provisional(*, year: int) -> int:
         if clock.state != ClockState.OVERDUE and due > now:
             clock.state = ClockState.ON_TIME
         clock.save(update_fields=["due_at", "provisional", "soon_at", "state"])
+        if clock.kind == ClockKind.ANSWER and clock.work_order_id:
+            # The work order shows its answer deadline: keep it equal to its clock's.
+            WorkOrder.objects.filter(pk=clock.work_order_id).update(
+                answer_due=due, answer_due_provisional=provisional
+            )
         changed += 1
     return changed

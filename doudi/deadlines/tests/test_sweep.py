@@ -75,3 +75,41 @@ def test_the_overdue_board_counts_per_department(client_for, dispatched, people:
         "区人社局"
         not in client_for(people.handler_y).get("/workorders/supervision/").content.decode()
     )
+
+
+def test_a_provisional_deadline_is_recomputed_when_its_year_is_imported(
+    org: Org, people: Personas, general_cause, django_capture_on_commit_callbacks
+) -> None:
+    from doudi.cases.actions import Intake, case_register, case_send_to_triage
+    from doudi.triage.actions import triage_case, work_orders_issue
+    from doudi.workcal.actions import calendar_import
+
+    with time_machine.travel(at("2026-12-29 10:00"), tick=False):
+        case = case_register(
+            actor=people.clerk_a,
+            intake=Intake(centre=org.centre_a, channel="window", title="跨年案件", description="d"),
+        )
+        case_send_to_triage(actor=people.clerk_a, case_id=case.pk)
+        triage_case(
+            actor=people.taskforce_a,
+            case_id=case.pk,
+            cause=general_cause,
+            tier="general",
+            departments=[org.dept_x],
+        )
+        work_orders_issue(actor=people.taskforce_a, case_ids=[case.pk])
+    order = WorkOrder.objects.get(case=case)
+    # 2027 has no arrangement yet: 12-30, 12-31, then 2027-01-01 is New Year's Day (statutory),
+    # so 01-04, 01-05, 01-06 finish the five working days: provisional.
+    assert order.answer_due_provisional
+    assert order.answer_due.date().isoformat() == "2027-01-06"
+    # The (example) arrangement for 2027 makes Saturday 2027-01-02 a make-up working day.
+    example = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,makeup,元旦调休\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = calendar_import(actor=None, content=example.encode(), file_format="csv")
+    assert report.applied, report.errors
+    order.refresh_from_db()
+    assert not order.answer_due_provisional
+    assert order.answer_due.date().isoformat() == "2027-01-05"
+    clock = Clock.objects.get(work_order=order, kind=ClockKind.ANSWER)
+    assert (clock.provisional, clock.due_at) == (False, order.answer_due)
