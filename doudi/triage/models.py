@@ -20,7 +20,7 @@ class Tier(models.TextChoices):
 
 
 # Working days per tier when a centre has not set its own (DESIGN.md).
-DEFAULT_TIER_DAYS = {
+DEFAULT_TIER_DAYS: dict[str, int] = {
     Tier.SIMPLE: 0,
     Tier.GENERAL: 5,
     Tier.COMPLEX: 10,

@@ -36,7 +36,7 @@ def tier_days(centre: Centre, tier: str) -> int:
     for centre_id in reversed(ancestors):
         if centre_id in rows:
             return rows[centre_id]
-    return DEFAULT_TIER_DAYS[tier]  # type: ignore[index]
+    return DEFAULT_TIER_DAYS[tier]
 
 
 def causes() -> list[Cause]:

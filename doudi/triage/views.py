@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from doudi.accounts.access import active_user
 from doudi.accounts.models import User
 from doudi.cases.access import access_case
 from doudi.cases.workflow import DomainError, State
+from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
+from doudi.directory.models import Department
 from doudi.directory.selectors import visible_departments
 from doudi.triage import actions, selectors
 from doudi.triage.forms import ExtensionDecisionForm, ReassignForm, ReviewForm, TriageForm
@@ -34,7 +37,7 @@ def _director(request: HttpRequest) -> User:
     return user
 
 
-def _departments(user: User):  # type: ignore[no-untyped-def]
+def _departments(user: User) -> QuerySet[Department]:
     return visible_departments(user).filter(is_active=True)
 
 
@@ -94,9 +97,7 @@ def _awaiting_issue(triage: Triage | None) -> bool:
     return triage is not None and triage.issued_at is None
 
 
-def _triage_clocks(case_ids: list[int]):  # type: ignore[no-untyped-def]
-    from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
-
+def _triage_clocks(case_ids: list[int]) -> QuerySet[Clock]:
     return Clock.objects.filter(
         case_id__in=case_ids, kind=ClockKind.TRIAGE, state__in=RUNNING_STATES
     )

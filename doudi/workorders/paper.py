@@ -4,6 +4,7 @@ Chinese without shipping a font file)."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -24,8 +25,8 @@ BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=15)
 SMALL = ParagraphStyle("small", fontName=FONT, fontSize=9, leading=12)
 
 
-def _when(value: object) -> str:
-    return timezone.localtime(value).strftime("%Y年%m月%d日 %H:%M") if value else "—"  # type: ignore[arg-type]
+def _when(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y年%m月%d日 %H:%M") if value else "—"
 
 
 def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
