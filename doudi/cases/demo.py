@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from doudi.accounts.models import User
@@ -22,13 +23,19 @@ from doudi.cases import demo_data as data
 from doudi.cases.actions import Intake, Reporter
 from doudi.cases.models import Case, CaseEvent, CaseNumberCounter, Channel, ReporterKind, Urgency
 from doudi.cases.workflow import State
-from doudi.deadlines.actions import clock_redate
-from doudi.deadlines.models import Clock
+from doudi.deadlines.actions import _late, clock_redate, compute_due
+from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory import demo_data as directory_data
-from doudi.directory.models import Centre, ServiceItem, Staff, Window
+from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
 from doudi.lib.idcard import id_check_char
 from doudi.lib.uscc import CHARSET, credit_code_check_char
 from doudi.notify.models import Notification
+from doudi.triage.actions import triage_case, work_orders_issue
+from doudi.triage.models import Cause, SolutionPackage, Triage
+from doudi.triage.selectors import tier_days
+from doudi.workcal.selectors import work_calendar
+from doudi.workorders.actions import case_review, work_order_sign, work_order_submit
+from doudi.workorders.models import ResultKind, WorkOrder, WorkOrderEvent
 
 SEED = 2026
 DAYS = 60  # today and the 59 days before
@@ -66,6 +73,18 @@ TRIPS = {1: "一趟", 2: "两趟", 3: "三趟", 4: "四趟"}
 VISIT_WEIGHTS = (30, 35, 22, 13)  # 1, 2, 3, 4 visits
 URGENCY_WEIGHTS: dict[str, int] = {Urgency.NORMAL: 90, Urgency.URGENT: 8, Urgency.VERY_URGENT: 2}
 PHONE_BLOCKS = ("1380000", "1390000")  # placeholder blocks: 1380000xxxx, 1390000xxxx
+# Cases sent to triage more than this many working days before now go on through the workflow.
+TRIAGE_WORKING_DAYS = 2
+# End states of the cases that go on, youngest first: (state, share).
+FLOW_SHARES: tuple[tuple[str, float], ...] = (
+    (State.DISPATCHED, 0.25),
+    (State.IN_PROGRESS, 0.25),
+    (State.REVIEW, 0.15),
+    (State.ANSWERED, 0.35),
+)
+FLOW_OVERDUE_DISPATCHED = 3  # dispatched cases left unsigned past their sign-for deadline
+# The demo handlers, by the top department of their scope: work orders go to these subtrees.
+HANDLERS = {"RS": "handler", "SCJG": "handler2"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,7 @@ class _Plan:
     steps: list[_Step] = field(default_factory=list)
     merge_into: _Plan | None = None
     case_id: int | None = None
+    flow: _Flow | None = None
 
     @property
     def final_state(self) -> str:
@@ -106,7 +126,26 @@ class _Plan:
 
     @property
     def last_moment(self) -> datetime:
-        return self.registered_at + max((s.offset for s in self.steps), default=timedelta(0))
+        last = self.registered_at + max((s.offset for s in self.steps), default=timedelta(0))
+        return max(last, self.flow.moments[-1]) if self.flow else last
+
+
+@dataclass
+class _Flow:
+    """Triage, issue, sign-for, result and review of a case sent to triage, up to ``end``.
+
+    ``moments`` holds the planned times, in order: triaged, issued, then (as far as ``end``
+    goes) signed, submitted, accepted; or, when ``rework``, signed, submitted and sent back for
+    rework lately (a case in progress past its first answer deadline has a new one)."""
+
+    end: str
+    cause: str
+    tier: str
+    departments: list[Department]  # the lead first
+    result: str
+    legal_basis: str
+    moments: list[datetime]
+    rework: bool = False
 
 
 _STATE_AFTER = {
@@ -133,6 +172,8 @@ class _Directory:
     phones: Iterator[str]
     emails: Iterator[str]
     used: Counter[str] = field(default_factory=Counter)  # scenarios drawn so far, by title
+    flow_users: dict[str, User] = field(default_factory=dict)  # taskforce and the handlers
+    departments: dict[str, list[Department]] = field(default_factory=dict)  # by handler top
 
 
 def demo_cases_load(*, now: datetime | None = None) -> int:
@@ -190,10 +231,13 @@ def demo_cases_load(*, now: datetime | None = None) -> int:
             ["updated_at"],
             batch_size=500,
         )
-        registered = {plan.case_id: plan.registered_at for plan in plans}
+        registered = {plan.case_id: plan.registered_at for plan in plans if not plan.flow}
         for clock in Clock.objects.filter(case_id__in=[pk for pk in registered if pk]):
             moment = registered[clock.case_id]
             clock_redate(clock=clock, counted_from=moment, started_at=moment)
+        for plan in plans:
+            if plan.flow is not None:
+                _redate_flow(plan, plan.flow)
         first_day = min(timezone.localdate(now) - timedelta(days=DAYS), timezone.localdate())
         CaseNumberCounter.objects.filter(
             centre__in=directory.centres.values(), day__gte=first_day
@@ -216,7 +260,8 @@ def _load_directory(rng: random.Random) -> _Directory | None:
     users = {
         u.username: u
         for u in User.objects.filter(
-            username__in=[*CENTRE_ACTORS.values(), FALLBACK_ACTOR], is_active=True
+            username__in=[*CENTRE_ACTORS.values(), FALLBACK_ACTOR, *HANDLERS.values()],
+            is_active=True,
         )
     }
     actors = {
@@ -254,7 +299,18 @@ def _load_directory(rng: random.Random) -> _Directory | None:
     pool = [f"{block}{n:04d}" for block in PHONE_BLOCKS for n in range(1000, 10000)]
     phones = iter(rng.sample(pool, BASE_CASES + 20))
     emails = (f"reporter{n:03d}@example.com" for n in range(1, 1000))
-    return _Directory(centres, windows, staff, items, actors, local, credit_codes, phones, emails)
+    directory = _Directory(
+        centres, windows, staff, items, actors, local, credit_codes, phones, emails
+    )
+    if all(name in users for name in (FALLBACK_ACTOR, *HANDLERS.values())):
+        directory.flow_users = {name: users[name] for name in (FALLBACK_ACTOR, *HANDLERS.values())}
+        for top in HANDLERS:
+            directory.departments[top] = list(
+                Department.objects.filter(Q(code=top) | Q(code__startswith=top + "-")).order_by(
+                    "code"
+                )
+            )
+    return directory
 
 
 def _plan_cases(rng: random.Random, now: datetime, directory: _Directory) -> list[_Plan]:
@@ -286,7 +342,91 @@ def _plan_cases(rng: random.Random, now: datetime, directory: _Directory) -> lis
     for target in rng.sample(targets, min(MERGES, len(targets))):
         plans.append(_plan_duplicate(rng, now, target))
     plans.sort(key=lambda p: p.registered_at)
+    _plan_flows(now, directory, plans)
     return plans
+
+
+def _plan_flows(now: datetime, directory: _Directory, plans: list[_Plan]) -> None:
+    """Plan triage and work orders for the cases sent to triage more than two working days
+    before ``now``: the youngest stay dispatched, then in progress, in review, answered."""
+    if not directory.flow_users or not all(directory.departments.values()):
+        return
+    rng = random.Random(SEED + 1)  # noqa: S311 - demo data; apart, so the cases stay the same
+    calendar = work_calendar()
+    today = timezone.localdate(now)
+    going: list[tuple[datetime, _Plan]] = []
+    for plan in plans:
+        if plan.final_state != State.TRIAGE:
+            continue
+        sent = plan.registered_at + next(s.offset for s in plan.steps if s.move == "send_to_triage")
+        if calendar.working_days_between(timezone.localdate(sent), today) > TRIAGE_WORKING_DAYS:
+            going.append((sent, plan))
+    going.sort(key=lambda pair: pair[0], reverse=True)
+    ends: list[str] = []
+    for state, share in FLOW_SHARES:
+        ends += [state] * round(share * len(going))
+    ends = (ends + [State.ANSWERED] * len(going))[: len(going)]
+    dispatched = [n for n, end in enumerate(ends) if end == State.DISPATCHED]
+    late = set(rng.sample(dispatched, min(FLOW_OVERDUE_DISPATCHED, len(dispatched))))
+    for n, ((sent, plan), end) in enumerate(zip(going, ends, strict=True)):
+        plan.flow = _plan_flow(rng, now, directory, plan, sent, end, late=n in late)
+
+
+def _plan_flow(
+    rng: random.Random,
+    now: datetime,
+    directory: _Directory,
+    plan: _Plan,
+    sent: datetime,
+    end: str,
+    *,
+    late: bool,
+) -> _Flow:
+    causes = data.FLOW_CAUSES
+    cause, _weight, tier, multi, result, basis = rng.choices(causes, [c[1] for c in causes])[0]
+    item = directory.items.get(plan.scenario.item)
+    code = item.department.code if item else ""
+    top = next((t for t in HANDLERS if code == t or code.startswith(t + "-")), None)
+    if item is not None and top is not None:
+        lead = item.department
+    else:  # not a matter of the demo handlers' departments: their top department leads
+        top = rng.choice(sorted(HANDLERS))
+        lead = directory.departments[top][0]
+    departments = [lead]
+    if multi:
+        other = next(t for t in sorted(HANDLERS) if t != top)
+        departments.append(rng.choice(directory.departments[other]))
+    latest = now - timedelta(minutes=2)
+    triaged = sent + _minutes(rng, 30, 5 * 60)
+    issued = triaged + _minutes(rng, 10, 60)
+    answer_due, _provisional = compute_due(
+        plan.registered_at, tier_days(plan.centre, tier), at_noon=False
+    )
+    if end in (State.DISPATCHED, State.IN_PROGRESS) and answer_due <= now and tier == "general":
+        tier = "complex"
+        answer_due, _provisional = compute_due(
+            plan.registered_at, tier_days(plan.centre, tier), at_noon=False
+        )
+    if end == State.DISPATCHED and not late:  # issued in the last working day's batch
+        issued = max(issued, latest - _minutes(rng, 60, 20 * 60))
+        triaged = max(issued - _minutes(rng, 10, 60), sent + timedelta(minutes=5))
+    moments = [triaged, issued]
+    if end != State.DISPATCHED:
+        moments.append(issued + _minutes(rng, 40, 18 * 60))
+    if end in (State.REVIEW, State.ANSWERED):
+        span = max(answer_due - moments[-1], timedelta(hours=2))
+        share = rng.uniform(1.05, 1.3) if rng.random() < 0.1 else rng.uniform(0.3, 0.95)
+        moments.append(moments[-1] + span * share)
+    rework = end == State.IN_PROGRESS and answer_due <= now + timedelta(hours=24) and not late
+    if rework:
+        moments.append(moments[-1] + (answer_due - moments[-1]) * rng.uniform(0.4, 0.95))
+        moments.append(max(latest - _minutes(rng, 2 * 60, 30 * 60), moments[-1]))
+    if end == State.ANSWERED:
+        moments.append(moments[-1] + _minutes(rng, 60, 26 * 60))
+    if moments[-1] > latest:  # squeeze, keeping the order, to end before now
+        factor = (latest - sent) / (moments[-1] - sent)
+        moments = [sent + (m - sent) * factor for m in moments]
+    return _Flow(end, cause, tier, departments, result, basis, moments, rework)
 
 
 def _plan_case(
@@ -599,7 +739,132 @@ def _create(
     for step in plan.steps:
         _make(step, case.pk, plan, staff_actor)
         last_event = _stamp(last_event, plan.registered_at + step.offset, event_times)
+    if plan.flow is not None:
+        last_event = _run_flow(plan.flow, case.pk, directory, last_event, event_times)
     return last_event
+
+
+def _run_flow(
+    flow: _Flow,
+    case_id: int,
+    directory: _Directory,
+    last_event: int,
+    event_times: dict[int, datetime],
+) -> int:
+    """Triage and issue (the task force), sign for and submit (the handlers), accept (the task
+    force), as far as the flow goes; the events get the planned moments."""
+    taskforce = directory.flow_users[FALLBACK_ACTOR]
+    cause = Cause.objects.get(code=flow.cause)
+    triage_case(
+        actor=taskforce,
+        case_id=case_id,
+        cause=cause,
+        tier=flow.tier,
+        departments=flow.departments,
+        package=SolutionPackage.objects.filter(cause=cause, is_active=True).first(),
+        instructions=data.FLOW_INSTRUCTIONS,
+    )
+    last_event = _stamp(last_event, flow.moments[0], event_times)
+    issue = work_orders_issue(actor=taskforce, case_ids=[case_id])
+    if issue.failed:
+        raise ValueError(f"demo work orders not issued: {issue.failed}")
+    last_event = _stamp(last_event, flow.moments[1], event_times)
+    orders = list(WorkOrder.objects.filter(case_id=case_id).select_related("department"))
+    orders.sort(key=lambda o: o.pk)
+    if len(flow.moments) > 2:
+        for order in orders:
+            work_order_sign(actor=_handler(directory, order), work_order_id=order.pk)
+        last_event = _stamp(last_event, flow.moments[2], event_times)
+    if len(flow.moments) > 3:
+        kind = ResultKind.PARTLY if flow.legal_basis else ResultKind.SOLVED
+        for order in reversed(orders):  # the co-handlers first, the lead last
+            work_order_submit(
+                actor=_handler(directory, order),
+                work_order_id=order.pk,
+                result_kind=kind,
+                result=flow.result,
+                legal_basis=flow.legal_basis,
+            )
+        last_event = _stamp(last_event, flow.moments[3], event_times)
+    if len(flow.moments) > 4:
+        note = data.FLOW_REWORK_NOTE if flow.rework else data.FLOW_REVIEW_NOTE
+        case_review(actor=taskforce, case_id=case_id, accept=not flow.rework, reason=note)
+        last_event = _stamp(last_event, flow.moments[4], event_times)
+    return last_event
+
+
+def _handler(directory: _Directory, order: WorkOrder) -> User:
+    code = order.department.code
+    top = next(t for t in HANDLERS if code == t or code.startswith(t + "-"))
+    return directory.flow_users[HANDLERS[top]]
+
+
+def _redate_flow(plan: _Plan, flow: _Flow) -> None:
+    """Move the work orders, their events and the case's clocks to the planned moments."""
+    case_id = plan.case_id
+    if case_id is None:
+        return
+    triaged, issued = flow.moments[:2]
+    later: list[datetime | None] = [*flow.moments[2:], None, None, None]
+    signed, submitted, accepted = later[:3]
+    reworked = accepted if flow.rework else None
+    accepted = None if flow.rework else accepted
+    registered = plan.registered_at
+    Triage.objects.filter(case_id=case_id).update(triaged_at=triaged, issued_at=issued)
+    orders = {o.pk: o for o in WorkOrder.objects.filter(case_id=case_id)}
+    at = {
+        "issue": issued,
+        "sign": signed,
+        "submit": submitted,
+        "accept": accepted,
+        "rework": reworked,
+    }
+    events = list(WorkOrderEvent.objects.filter(work_order__in=orders.values()))
+    for event in events:
+        event.at = at.get(event.kind) or issued
+    WorkOrderEvent.objects.bulk_update(events, ["at"])
+    for clock in Clock.objects.filter(case_id=case_id).order_by("pk"):
+        if clock.kind == ClockKind.TRIAGE:
+            clock_redate(clock=clock, counted_from=registered, started_at=registered)
+            _stopped(clock, issued)
+        elif clock.kind == ClockKind.SIGN:
+            clock_redate(clock=clock, counted_from=issued, started_at=issued)
+            _stopped(clock, signed)
+        elif clock.kind == ClockKind.ANSWER:
+            if clock.state == ClockState.MET or reworked is None:
+                clock_redate(clock=clock, counted_from=registered, started_at=issued)
+                _stopped(clock, submitted)
+            else:  # the new deadline after rework (a later clock: it wins below)
+                clock_redate(clock=clock, counted_from=reworked, started_at=reworked)
+            order = orders[clock.work_order_id] if clock.work_order_id else None
+            if order is not None:
+                order.answer_due, order.answer_due_provisional = clock.due_at, clock.provisional
+        elif clock.kind == ClockKind.VISIT and accepted is not None:
+            clock_redate(clock=clock, counted_from=accepted, started_at=accepted)
+    for order in orders.values():
+        order.created_at = order.issued_at = issued
+        order.signed_at = signed if order.signed_at else None
+        order.submitted_at = submitted if order.submitted_at else None
+    WorkOrder.objects.bulk_update(
+        orders.values(),
+        [
+            "created_at",
+            "issued_at",
+            "signed_at",
+            "submitted_at",
+            "answer_due",
+            "answer_due_provisional",
+        ],
+    )
+
+
+def _stopped(clock: Clock, moment: datetime | None) -> None:
+    """A met clock: stopped at ``moment``, and how late it was then."""
+    if clock.state != ClockState.MET or moment is None:
+        return
+    clock.stopped_at = moment
+    clock.late_working_days, clock.late_hours = _late(clock, moment)
+    clock.save(update_fields=["stopped_at", "late_working_days", "late_hours"])
 
 
 def _make(step: _Step, case_id: int, plan: _Plan, staff_actor: User) -> None:

@@ -853,3 +853,45 @@ REPORTER_WITHDRAW_REASONS: tuple[str, ...] = (
 TRIAGE_NOTE = "需协调相关部门核实办理，转专班分拣。"
 
 MERGE_REASON = "同一反映人就同一事项重复反映，合并办理。"
+
+
+# --- Triage and work orders (the cases sent to triage that go on) ---------------------------
+
+# (cause code, weight, tier, co-handler department, the department's result, legal basis)
+FLOW_CAUSES: tuple[tuple[str, int, str, bool, str, str], ...] = (
+    (
+        "HARD-MATERIALS",
+        35,
+        "general",
+        False,
+        "已对照办事指南一次性告知所需材料，可通过数据共享获取的不再要求提供，材料补齐后已受理。",
+        "",
+    ),
+    (
+        "HARD-MULTI",
+        25,
+        "complex",
+        True,
+        "主办部门牵头与协办部门会商，明确了各自办理环节，已按联办流程办结并答复反映人。",
+        "",
+    ),
+    (
+        "REFUSED-CONDITIONS",
+        25,
+        "general",
+        False,
+        "经核查窗口增设了办事指南以外的条件，已取消该要求并按指南办理，相关人员已约谈提醒。",
+        "",
+    ),
+    (
+        "HARD-POLICY",
+        15,
+        "complex",
+        False,
+        "新旧政策衔接期间的诉求已按现行规定部分办理，其余部分因政策不允许无法办理，已书面说明。",
+        "《政务服务事项实施清单管理办法》第十二条",
+    ),
+)
+FLOW_INSTRUCTIONS = "请签收后一个工作日内联系反映人，按时限办结并上传办理结果。"
+FLOW_REVIEW_NOTE = "办理结果清楚，已与反映人核实，同意答复。"
+FLOW_REWORK_NOTE = "答复内容未回应反映人的主要诉求，请补充办理情况后重新提交。"

@@ -12,10 +12,14 @@ from doudi.cases import demo_data
 from doudi.cases.actions import Intake, Reporter, case_register
 from doudi.cases.models import Case, CaseEvent, CaseNumberCounter
 from doudi.core.actions import demo_load
+from doudi.deadlines.models import Clock, ClockKind
 from doudi.directory import demo_data as directory_data
 from doudi.directory.models import Centre
 from doudi.lib.idcard import id_number_error
 from doudi.lib.uscc import credit_code_error
+from doudi.workcal.selectors import work_calendar
+from doudi.workorders.models import WorkOrder
+from doudi.workorders.selectors import inbox
 
 CHANNELS = {"window", "hotline", "online", "qr"}
 STATES = {
@@ -24,6 +28,10 @@ STATES = {
     "out_of_scope",
     "transferred",
     "triage",
+    "dispatched",
+    "in_progress",
+    "review",
+    "answered",
     "withdrawn",
     "merged",
 }
@@ -85,6 +93,33 @@ def test_the_demo_has_a_few_hundred_consistent_cases(db: None) -> None:
     per_day = Counter((c.centre_id, timezone.localdate(c.registered_at)) for c in cases)
     counters = {(c.centre_id, c.day): c.last for c in CaseNumberCounter.objects.all()}
     assert counters == per_day
+
+
+def test_the_demo_cases_sent_to_triage_go_on_through_the_workflow(db: None) -> None:
+    demo_load()
+    for username in ("handler", "handler2"):
+        user = User.objects.get(username=username)
+        assert inbox(user, "issued").exists(), username
+        assert inbox(user, "signed").exists(), username
+    answer_clocks = {
+        clock.work_order_id: clock
+        for clock in Clock.objects.filter(kind=ClockKind.ANSWER).order_by("pk")
+    }  # the latest answer clock of each work order (a rework starts a new one)
+    orders = list(WorkOrder.objects.select_related("case"))
+    assert orders
+    for order in orders:
+        assert order.answer_due == answer_clocks[order.pk].due_at, order.number
+        assert order.case.registered_at < order.issued_at <= timezone.now()
+        if order.signed_at:
+            assert order.issued_at < order.signed_at
+        if order.submitted_at:
+            assert order.signed_at
+            assert order.signed_at < order.submitted_at
+    calendar = work_calendar()
+    today = timezone.localdate()
+    for case in Case.objects.filter(state="triage"):
+        sent = CaseEvent.objects.filter(case=case, to_state="triage").latest("at").at
+        assert calendar.working_days_between(timezone.localdate(sent), today) <= 3, case.number
 
 
 def test_loading_again_adds_no_case_and_today_continues_its_sequence(db: None) -> None:
