@@ -23,7 +23,7 @@ from doudi.cases import demo_data as data
 from doudi.cases.actions import Intake, Reporter
 from doudi.cases.models import Case, CaseEvent, CaseNumberCounter, Channel, ReporterKind, Urgency
 from doudi.cases.workflow import State
-from doudi.deadlines.actions import _late, clock_redate, compute_due
+from doudi.deadlines.actions import clock_lateness, clock_redate, compute_due
 from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory import demo_data as directory_data
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
@@ -863,7 +863,7 @@ def _stopped(clock: Clock, moment: datetime | None) -> None:
     if clock.state != ClockState.MET or moment is None:
         return
     clock.stopped_at = moment
-    clock.late_working_days, clock.late_hours = _late(clock, moment)
+    clock.late_working_days, clock.late_hours = clock_lateness(clock, moment)
     clock.save(update_fields=["stopped_at", "late_working_days", "late_hours"])
 
 

@@ -75,7 +75,8 @@ def clock_start(
     )
 
 
-def _late(clock: Clock, now: datetime) -> tuple[int, int]:
+def clock_lateness(clock: Clock, now: datetime) -> tuple[int, int]:
+    """How late a clock stopped at ``now`` is: (working days, hours); (0, 0) when in time."""
     if now <= clock.due_at:
         return 0, 0
     days = work_calendar().working_days_between(
@@ -97,7 +98,7 @@ def clock_stop(
     )
     if clock is None:
         return None
-    clock.late_working_days, clock.late_hours = _late(clock, now)
+    clock.late_working_days, clock.late_hours = clock_lateness(clock, now)
     clock.state = ClockState.MET
     clock.stopped_at = now
     clock.save(update_fields=["state", "stopped_at", "late_working_days", "late_hours"])
