@@ -6,9 +6,12 @@ department X ─ department X1 (child)           department Y
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -214,3 +217,31 @@ def immediate_huey() -> Iterator[None]:
     HUEY.immediate = True
     yield
     HUEY.immediate = previous
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright ----------------------------------
+CHROMIUM = os.environ.get("DOUDI_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(os.environ.get("DOUDI_SCREENSHOTS", "test-artifacts/screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test module (Playwright's own browser download is not used)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between page actions never run concurrently with it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def shot(page: Any, name: str) -> None:
+    """Keep a full-page screenshot under DOUDI_SCREENSHOTS."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

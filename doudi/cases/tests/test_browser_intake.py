@@ -4,40 +4,16 @@ duplicate, and the timeline shows every event."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from doudi.cases.models import Case
+from doudi.conftest import shot
 from doudi.core.actions import DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.browser
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see core/tests/test_browser.py
 
-CHROMIUM = os.environ.get("DOUDI_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(os.environ.get("DOUDI_SCREENSHOTS", "test-artifacts/screenshots"))
 PHONE = "13800001234"
 ITEM = "RS-SB-0001"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def track(browser, base: str, number: str, code: str, name: str) -> str:  # type: ignore[no-untyped-def]

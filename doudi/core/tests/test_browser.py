@@ -3,22 +3,14 @@ home page for their role; a screenshot of each is kept (DOUDI_SCREENSHOTS)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
+from doudi.conftest import SCREENSHOTS
 from doudi.core.actions import DEMO_PASSWORD, demo_load
 from doudi.directory.demo_data import DEMO_USERS
 
 pytestmark = pytest.mark.browser
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are made by the
-# test itself between page actions, never concurrently with it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("DOUDI_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(os.environ.get("DOUDI_SCREENSHOTS", "test-artifacts/screenshots"))
 HOME_TITLES = {
     "clerk": "受理工作台",
     "taskforce": "专班分拣台",
@@ -27,19 +19,6 @@ HOME_TITLES = {
     "leader": "领导驾驶舱",
     "admin": "系统管理",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def test_each_demo_user_signs_in_and_sees_their_home(

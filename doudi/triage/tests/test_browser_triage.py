@@ -5,37 +5,16 @@ sweep flags a late work order."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import time_machine
 
 from doudi.cases.models import Case
-from doudi.conftest import at
+from doudi.conftest import at, shot
 from doudi.core.actions import DEMO_PASSWORD, demo_load
 from doudi.deadlines.actions import sweep
 from doudi.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.browser
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see core/tests/test_browser.py
-
-CHROMIUM = os.environ.get("DOUDI_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(os.environ.get("DOUDI_SCREENSHOTS", "test-artifacts/screenshots"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def sign_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
@@ -47,11 +26,6 @@ def sign_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=home-title]")
     return page
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def register(page, base: str, title: str) -> Case:  # type: ignore[no-untyped-def]
