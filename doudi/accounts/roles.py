@@ -50,37 +50,31 @@ ROLE_SCOPE: dict[str, ScopeKind] = {
     Role.ADMIN: ScopeKind.GLOBAL,
 }
 
+# Every staff role reads cases and the directory (each within its scope).
 _STAFF = frozenset({Capability.CASE_VIEW, Capability.DIRECTORY_VIEW})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.CLERK: _STAFF
-    | frozenset({Capability.CASE_REGISTER, Capability.DIRECTORY_VIEW, Capability.PERSONAL_DATA}),
+    Role.CLERK: _STAFF | frozenset({Capability.CASE_REGISTER, Capability.PERSONAL_DATA}),
     Role.TASKFORCE: _STAFF
     | frozenset(
         {
             Capability.CASE_REGISTER,
             Capability.TRIAGE,
             Capability.DASHBOARD,
-            Capability.DIRECTORY_VIEW,
             Capability.PERSONAL_DATA,
         }
     ),
-    Role.HANDLER: _STAFF
-    | frozenset(
-        {Capability.WORK_ORDER_HANDLE, Capability.DIRECTORY_VIEW, Capability.PERSONAL_DATA}
-    ),
+    Role.HANDLER: _STAFF | frozenset({Capability.WORK_ORDER_HANDLE, Capability.PERSONAL_DATA}),
     Role.SUPERVISOR: _STAFF
     | frozenset(
         {
             Capability.SUPERVISE,
             Capability.DASHBOARD,
-            Capability.DIRECTORY_VIEW,
             Capability.PERSONAL_DATA,
         }
     ),
-    Role.LEADER: _STAFF | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_VIEW}),
-    Role.ADMIN: _STAFF
-    | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_VIEW, Capability.DIRECTORY_MANAGE}),
+    Role.LEADER: _STAFF | frozenset({Capability.DASHBOARD}),
+    Role.ADMIN: _STAFF | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_MANAGE}),
 }
 
 

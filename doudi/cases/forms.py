@@ -41,7 +41,21 @@ def _text(label: StrOrPromise, max_length: int, **kwargs: Any) -> forms.CharFiel
     return forms.CharField(label=label, max_length=max_length, required=False, **kwargs)
 
 
-class IntakeForm(forms.Form):
+class AttachmentsMixin:
+    """Size checks on the ``attachments`` field and the uploads handed to the actions."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        return _check_sizes(self.cleaned_data.get("attachments") or [])
+
+    def uploads(self) -> list[Upload]:
+        return [
+            Upload(name=f.name or "file", data=f.read()) for f in self.cleaned_data["attachments"]
+        ]
+
+
+class IntakeForm(AttachmentsMixin, forms.Form):
     """The intake form: the clerk's (window and hotline) and, with ``public=True``, the
     reporter's own online form."""
 
@@ -127,9 +141,6 @@ class IntakeForm(forms.Form):
                 {"list": "staff-options", "autocomplete": "off"}
             )
         self.fields["reporter_phone"].widget.attrs.update({"inputmode": "tel"})
-
-    def clean_attachments(self) -> list[UploadedFile]:
-        return _check_sizes(self.cleaned_data.get("attachments") or [])
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
@@ -217,11 +228,6 @@ class IntakeForm(forms.Form):
             occurred_at=data.get("occurred_at"),
         )
 
-    def uploads(self) -> list[Upload]:
-        return [
-            Upload(name=f.name or "file", data=f.read()) for f in self.cleaned_data["attachments"]
-        ]
-
 
 def _check_sizes(files: list[UploadedFile]) -> list[UploadedFile]:
     if len(files) > MAX_UPLOADS:
@@ -281,7 +287,7 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=16)
 
 
-class AddInfoForm(forms.Form):
+class AddInfoForm(AttachmentsMixin, forms.Form):
     text = forms.CharField(
         label=_("补充说明"),
         max_length=2000,
@@ -289,14 +295,6 @@ class AddInfoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     attachments = MultipleFileField(label=_("补充材料（图片或PDF）"), required=False)
-
-    def clean_attachments(self) -> list[UploadedFile]:
-        return _check_sizes(self.cleaned_data.get("attachments") or [])
-
-    def uploads(self) -> list[Upload]:
-        return [
-            Upload(name=f.name or "file", data=f.read()) for f in self.cleaned_data["attachments"]
-        ]
 
 
 MOVE_FORMS: dict[str, type[forms.Form]] = {

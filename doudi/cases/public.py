@@ -17,6 +17,7 @@ from doudi.cases.models import Case, Channel
 from doudi.cases.presenters import present_timeline
 from doudi.cases.workflow import MOVES, DomainError
 from doudi.core import ratelimit
+from doudi.core.feedback import form_errors_to_messages
 from doudi.directory.models import Centre, ServiceItem, Window
 
 SESSION_KEY = "tracked_cases"
@@ -142,9 +143,7 @@ def add_info(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("已收到您补充的材料。"))
     else:
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, str(message))
+        form_errors_to_messages(request, form)
     return redirect("public:case", number=case.number)
 
 

@@ -24,6 +24,7 @@ from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case, Channel
 from doudi.cases.presenters import present_case, present_timeline
 from doudi.cases.workflow import DomainError, State, moves_from
+from doudi.core.feedback import form_errors_to_messages
 from doudi.deadlines.selectors import case_clocks
 from doudi.directory.selectors import (
     visible_centres,
@@ -162,9 +163,7 @@ def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         raise Http404
     form = form_class(request.POST, prefix=move)
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, str(message))
+        form_errors_to_messages(request, form)
         return redirect("cases:detail", pk=case.pk)
     try:
         MOVE_HANDLERS[move](user, case, form.cleaned_data)

@@ -14,7 +14,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind, ClockState, Supervision
@@ -200,9 +199,12 @@ def _notify_supervisions(supervision_ids: list[int]) -> None:
 
 def recompute_provisional(*, year: int) -> int:
     """After a year's official arrangement is imported: recompute the provisional due times
-    of running clocks that reach into that year."""
-    clocks = Clock.objects.filter(provisional=True, state__in=RUNNING_STATES).filter(
-        Q(due_at__year__gte=year) | Q(counted_from__year__lte=year)
+    of running clocks whose period spans that year."""
+    clocks = Clock.objects.filter(
+        provisional=True,
+        state__in=RUNNING_STATES,
+        counted_from__year__lte=year,
+        due_at__year__gte=year,
     )
     now = timezone.now()
     changed = 0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 
 from doudi.accounts.access import department_scope_q, is_centre_scoped, is_global
-from doudi.cases.access import case_visibility
+from doudi.cases.selectors import visible_cases
 from doudi.deadlines.models import Clock, ClockState, Supervision
 
 if TYPE_CHECKING:
@@ -31,9 +31,7 @@ def open_supervisions(user: AnyUser) -> QuerySet[Supervision]:
 
 
 def _visible_case_ids(user: AnyUser) -> QuerySet[Any, Any]:
-    from doudi.cases.models import Case
-
-    return Case.objects.filter(case_visibility(user)).values("pk")
+    return visible_cases(user).values("pk")
 
 
 def _work_order_clocks(user: AnyUser) -> QuerySet[Clock]:

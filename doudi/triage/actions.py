@@ -41,8 +41,6 @@ from doudi.workorders.models import WorkOrder
 if TYPE_CHECKING:
     from doudi.accounts.models import User
 
-SIGN_FOR_WORKING_DAYS = 1
-
 
 def triage_case(
     *,

@@ -17,6 +17,7 @@ from doudi.accounts.access import active_user
 from doudi.accounts.models import User
 from doudi.cases.access import access_case
 from doudi.cases.workflow import DomainError, State
+from doudi.core.feedback import form_errors_to_messages
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
 from doudi.directory.selectors import visible_departments
@@ -126,9 +127,7 @@ def triage(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("%(number)s 已分拣。") % {"number": case.number})
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, f"{case.number}：{message}")
+        form_errors_to_messages(request, form, prefix=f"{case.number}：")
     return redirect("triage:workspace")
 
 

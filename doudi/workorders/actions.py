@@ -24,6 +24,7 @@ from doudi.cases.workflow import DomainError, State
 from doudi.deadlines.actions import clock_extend, clock_start, clock_stop, clocks_cancel
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
+from doudi.triage.models import DEFAULT_TIER_DAYS, Tier
 from doudi.workorders.models import (
     Contact,
     Extension,
@@ -235,7 +236,7 @@ def work_order_reassign(
 
 def _answer_days(case: Case) -> int:
     triage = getattr(case, "triage", None)
-    return triage.working_days if triage is not None else 5
+    return triage.working_days if triage is not None else DEFAULT_TIER_DAYS[Tier.GENERAL]
 
 
 def work_order_contact(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doudi.cases.forms import AddInfoForm, MultipleFileField
+from doudi.cases.forms import AttachmentsMixin, MultipleFileField
 from doudi.workorders.models import ContactMethod, ResultKind
 
 
@@ -40,7 +40,7 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=_("延期理由"), max_length=1000)
 
 
-class SubmitForm(_Versioned):
+class SubmitForm(AttachmentsMixin, _Versioned):
     result_kind = forms.ChoiceField(
         label=_("办理结果"), choices=ResultKind.choices, widget=forms.RadioSelect
     )
@@ -54,9 +54,6 @@ class SubmitForm(_Versioned):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     attachments = MultipleFileField(label=_("附件（图片或PDF）"), required=False)
-
-    clean_attachments = AddInfoForm.clean_attachments
-    uploads = AddInfoForm.uploads
 
 
 FORMS: dict[str, type[forms.Form]] = {

@@ -17,6 +17,7 @@ from doudi.accounts.access import active_user
 from doudi.accounts.models import User
 from doudi.cases.presenters import present_case
 from doudi.cases.workflow import DomainError
+from doudi.core.feedback import form_errors_to_messages
 from doudi.deadlines.selectors import case_clocks, open_supervisions, overdue_board
 from doudi.workorders import actions, selectors
 from doudi.workorders.access import access_work_order, may_handle
@@ -135,9 +136,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form = FORMS[action](request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+        form_errors_to_messages(request, form)
         return redirect("workorders:detail", pk=order.pk)
     try:
         handler(user, order, form.cleaned_data, form)
