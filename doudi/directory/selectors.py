@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -77,3 +78,12 @@ def home_summary(user: AnyUser) -> dict[str, Any]:
             {"name": row["department__name"], "value": row["n"]} for row in items_by_department
         ],
     }
+
+
+def centre_windows_for_posters(centres: Iterable[Centre]) -> QuerySet[Window]:
+    """The active windows of the given centres (not of their sub-centres), for the QR posters.
+
+    Unscoped: the callers are the admin pages and the set-up commands.
+    """
+    queryset = Window.objects.filter(centre__in=centres, is_active=True)
+    return queryset.select_related("centre", "department").order_by("centre__path", "number")
