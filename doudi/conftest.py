@@ -209,6 +209,30 @@ def dispatched(org: Org, people: Personas, general_cause: Cause):  # type: ignor
 
 
 @pytest.fixture
+def answered(dispatched, people: Personas):  # type: ignore[no-untyped-def]
+    """The dispatched case, with one work order (X), signed, solved and accepted on
+    2026-02-24 15:00: answered, its return visit open and due 2026-02-27."""
+    from doudi.workorders.actions import case_review, work_order_sign, work_order_submit
+    from doudi.workorders.models import WorkOrder
+
+    case = dispatched(departments=("X",))
+    order = WorkOrder.objects.get(case=case)
+    with time_machine.travel(at("2026-02-13 09:00"), tick=False):
+        work_order_sign(actor=people.handler_x, work_order_id=order.pk)
+    with time_machine.travel(at("2026-02-24 10:00"), tick=False):
+        work_order_submit(
+            actor=people.handler_x,
+            work_order_id=order.pk,
+            result_kind="solved",
+            result="以注销证明替代原单位证明，已完成参保登记",
+        )
+    with time_machine.travel(at("2026-02-24 15:00"), tick=False):
+        case_review(actor=people.taskforce_a, case_id=case.pk, accept=True)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
 def immediate_huey() -> Iterator[None]:
     """Tasks run in the calling thread, and nothing reaches the queue."""
     from huey.contrib.djhuey import HUEY
@@ -239,6 +263,20 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+def sign_in(browser: Any, base: str, username: str) -> Any:
+    """A desktop page signed in as a demo user (password: the demo password)."""
+    from doudi.core.actions import DEMO_PASSWORD
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+    return page
 
 
 def shot(page: Any, name: str) -> None:

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "doudi.deadlines",
     "doudi.triage",
     "doudi.workorders",
+    "doudi.feedback",
+    "doudi.accountability",
     "doudi.notify",
 ]
 

@@ -8,7 +8,10 @@ urlpatterns = [
     path("cases/", include("doudi.cases.urls")),
     path("triage/", include("doudi.triage.urls")),
     path("workorders/", include("doudi.workorders.urls")),
+    path("feedback/", include("doudi.feedback.urls")),
+    path("accountability/", include("doudi.accountability.urls")),
     path("", include("doudi.cases.public_urls")),
+    path("", include("doudi.feedback.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

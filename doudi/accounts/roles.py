@@ -34,6 +34,7 @@ class Capability(models.TextChoices):
     TRIAGE = "triage", _("分拣派单")
     WORK_ORDER_HANDLE = "workorder.handle", _("办理工作单")
     SUPERVISE = "supervise", _("督办回访")
+    APPEAL = "appeal", _("差评与问责申诉")
     DASHBOARD = "dashboard", _("查看统计")
     DIRECTORY_VIEW = "directory.view", _("查看组织机构")
     DIRECTORY_MANAGE = "directory.manage", _("维护组织机构")
@@ -64,7 +65,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PERSONAL_DATA,
         }
     ),
-    Role.HANDLER: _STAFF | frozenset({Capability.WORK_ORDER_HANDLE, Capability.PERSONAL_DATA}),
+    # A handler speaks for their department's windows and staff: appeals of 差评 and findings.
+    Role.HANDLER: _STAFF
+    | frozenset({Capability.WORK_ORDER_HANDLE, Capability.APPEAL, Capability.PERSONAL_DATA}),
     Role.SUPERVISOR: _STAFF
     | frozenset(
         {

@@ -21,10 +21,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doudi.accounts.roles import capabilities_of
+from doudi.accounts.roles import Capability, capabilities_of
 from doudi.audit.actions import audit_record
 from doudi.cases.models import Attachment, Case, CaseEvent, CaseNumberCounter, ReporterKind
-from doudi.cases.signals import case_left_workflow
+from doudi.cases.signals import case_left_workflow, case_moved
 from doudi.cases.workflow import DomainError, State, guard
 from doudi.core.crypto import lookup_hash
 from doudi.deadlines.actions import clock_start, clocks_cancel
@@ -280,18 +280,23 @@ def case_move(
     move_name: str,
     actor: User | None,
     by_reporter: bool = False,
+    by_system: bool = False,
     reason: str = "",
     payload: dict[str, Any] | None = None,
     updates: dict[str, Any] | None = None,
     notice: dict[str, Any] | None = None,
 ) -> Case:
+    """Move a case along the workflow table. ``actor`` None is the reporter, unless
+    ``by_system`` says that a rule of Doudi makes the move (a bad review becoming a case)."""
+    if by_system:
+        capabilities: frozenset[Capability] | None = frozenset(Capability)
+    elif by_reporter or actor is None:
+        capabilities = None
+    else:
+        capabilities = capabilities_of(actor.role)
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("centre").get(pk=case_id)
-        move = guard(
-            move_name,
-            case.state,
-            capabilities=None if by_reporter or actor is None else capabilities_of(actor.role),
-        )
+        move = guard(move_name, case.state, capabilities=capabilities)
         from_state = case.state
         case.state = move.target
         for name, value in (updates or {}).items():
@@ -307,10 +312,11 @@ def case_move(
             reason=reason,
             payload=payload,
         )
-        if move.target in (State.WITHDRAWN, State.MERGED):
+        if move.ends_work:
             # Out of the workflow: its clocks stop and its open work orders are withdrawn.
             clocks_cancel(case=case)
             case_left_workflow.send(sender=Case, case=case, actor=actor)
+        case_moved.send(sender=Case, case=case, move=move_name, actor=actor)
         if move.notice:
             notify_reporter(case, move.notice, **(notice or {}))
     return case

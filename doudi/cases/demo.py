@@ -27,6 +27,7 @@ from doudi.deadlines.actions import clock_lateness, clock_redate, compute_due
 from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory import demo_data as directory_data
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
+from doudi.feedback.models import ReturnVisit
 from doudi.lib.idcard import id_check_char
 from doudi.lib.uscc import CHARSET, credit_code_check_char
 from doudi.notify.models import Notification
@@ -841,6 +842,7 @@ def _redate_flow(plan: _Plan, flow: _Flow) -> None:
                 order.answer_due, order.answer_due_provisional = clock.due_at, clock.provisional
         elif clock.kind == ClockKind.VISIT and accepted is not None:
             clock_redate(clock=clock, counted_from=accepted, started_at=accepted)
+            ReturnVisit.objects.filter(case_id=case_id).update(opened_at=accepted)
     for order in orders.values():
         order.created_at = order.issued_at = issued
         order.signed_at = signed if order.signed_at else None

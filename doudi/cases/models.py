@@ -8,6 +8,7 @@ a CaseEvent in the same transaction.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -111,6 +112,9 @@ class Case(models.Model):
         related_name="merged_cases",
     )
     outcome = models.TextField(_("处理结果"), blank=True)
+    # Reopened after an unsolved or unsatisfied return visit: deadlines count from then.
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    reopened_at = models.DateTimeField(_("重新办理时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -128,6 +132,11 @@ class Case(models.Model):
     @property
     def matter(self) -> str:
         return self.service_item.name if self.service_item else self.matter_text
+
+    @property
+    def counted_from(self) -> datetime:
+        """When the current round's deadlines count from: registration, or the last reopening."""
+        return self.reopened_at or self.registered_at
 
     @property
     def is_open(self) -> bool:

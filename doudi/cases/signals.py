@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent inside the transaction when a case is withdrawn or merged: open work orders end.
+# Sent inside the transaction when a case leaves the workflow (withdrawn, merged, a voided
+# rectification): its open work orders end.
 # Arguments: case, actor.
 case_left_workflow = Signal()
+
+# Sent inside the transaction after every move of a case. Arguments: case, move (its name),
+# actor. The return visit opens when a case is answered (doudi.feedback).
+case_moved = Signal()

@@ -7,7 +7,8 @@ the reporter hears of it. ``guard`` is the one check every action makes before i
                 ├─> out of scope ──────────────────┤
                 ├─> transferred ───────────────────┤
                 └─> triage ─> dispatched ─> in progress ─> answered ─┴─> return visit ─> closed
-    withdrawn and merged are exits from any open state
+                      ^────────────── reopened (unsolved / unsatisfied) <──────────┘
+    withdrawn, merged and (for a bad review found untrue) voided are exits from any open state
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class State(models.TextChoices):
     IN_PROGRESS = "in_progress", _("办理中")
     REVIEW = "review", _("待审核")
     ANSWERED = "answered", _("已答复")
-    RETURN_VISIT = "return_visit", _("待回访")
+    RETURN_VISIT = "return_visit", _("回访中")
     CLOSED = "closed", _("已办结")
     WITHDRAWN = "withdrawn", _("已撤回")
     MERGED = "merged", _("已合并")
@@ -46,8 +47,12 @@ OPEN_STATES = frozenset(
         State.IN_PROGRESS,
         State.REVIEW,
         State.ANSWERED,
+        State.RETURN_VISIT,
     }
 )
+
+# Answered: waiting for the return visit (回访), which closes or reopens the case.
+VISIT_STATES = frozenset({State.ANSWERED, State.RETURN_VISIT})
 
 
 class DomainError(Exception):
@@ -66,8 +71,10 @@ class Move:
     reporter_may: bool = False
     # The template of the notice the reporter gets, if any.
     notice: str | None = None
-    # Made with a button on the case page; False for moves that triage and work orders make.
+    # Made with a button on the case page; False for moves that other apps' pages make.
     on_case_page: bool = True
+    # The case leaves the workflow: its clocks stop and its open work orders are withdrawn.
+    ends_work: bool = False
 
 
 MOVES: dict[str, Move] = {
@@ -97,10 +104,22 @@ MOVES: dict[str, Move] = {
         Move("back_to_triage", _("退回专班重新分拣"),
              frozenset({State.DISPATCHED, State.IN_PROGRESS}), State.TRIAGE, Capability.TRIAGE,
              on_case_page=False),
+        # The return visit (doudi.feedback): by a supervisor, or by the reporter's own rating.
+        Move("visit_start", _("开始回访"), frozenset({State.ANSWERED}), State.RETURN_VISIT,
+             Capability.SUPERVISE, on_case_page=False),
+        Move("close", _("回访办结"), VISIT_STATES, State.CLOSED, Capability.SUPERVISE,
+             reporter_may=True, notice="case_closed", on_case_page=False),
+        Move("close_unreachable", _("多次联系不上，办结"), VISIT_STATES, State.CLOSED,
+             Capability.SUPERVISE, notice="case_closed_unreachable", on_case_page=False),
+        Move("reopen", _("回访未解决，重新办理"), VISIT_STATES, State.TRIAGE, Capability.SUPERVISE,
+             reporter_may=True, notice="case_reopened", on_case_page=False),
+        # A bad review found malicious or mistaken: its rectification case ends.
+        Move("void_rectification", _("差评不实，撤销整改"), OPEN_STATES, State.CLOSED,
+             Capability.TRIAGE, on_case_page=False, ends_work=True),
         Move("withdraw", _("撤回"), OPEN_STATES, State.WITHDRAWN, Capability.CASE_REGISTER,
-             reporter_may=True, notice="case_withdrawn"),
+             reporter_may=True, notice="case_withdrawn", ends_work=True),
         Move("merge", _("合并到其他案件"), OPEN_STATES, State.MERGED, Capability.CASE_REGISTER,
-             notice="case_merged"),
+             notice="case_merged", ends_work=True),
     )
 }  # fmt: skip
 

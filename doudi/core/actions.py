@@ -12,6 +12,7 @@ from doudi.accounts.roles import Role
 from doudi.cases.demo import demo_cases_load
 from doudi.directory import demo_data
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
+from doudi.feedback.demo import demo_feedback_load
 
 DEMO_PASSWORD = "doudi-demo-2026"  # noqa: S105 - printed for the demo; never used in production
 _LEVELS = (Centre.Level.DISTRICT, Centre.Level.STREET, Centre.Level.COMMUNITY)
@@ -100,4 +101,5 @@ def demo_load() -> DemoResult:
         scope = centre.name if centre else department.name if department else "全区"
         users.append((username, str(Role(role).label), scope))
     created += demo_cases_load()
+    created += demo_feedback_load()
     return DemoResult(created=created, users=tuple(users))

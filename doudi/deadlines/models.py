@@ -18,6 +18,8 @@ class ClockKind(models.TextChoices):
     SIGN = "sign", _("部门签收")
     ANSWER = "answer", _("办理答复")
     VISIT = "visit", _("回访")
+    VERIFY = "verify", _("差评核实")
+    FIX = "fix", _("差评整改")
 
 
 class ClockState(models.TextChoices):

@@ -17,6 +17,7 @@ class Tier(models.TextChoices):
     COMPLEX = "complex", _("复杂或多部门")
     CANNOT = "cannot", _("办不了（书面说明依据）")
     REFUSED = "refused", _("不给办（限期解决并问责）")
+    RECTIFICATION = "rectification", _("差评整改")
 
 
 # Working days per tier when a centre has not set its own (DESIGN.md).
@@ -26,6 +27,7 @@ DEFAULT_TIER_DAYS: dict[str, int] = {
     Tier.COMPLEX: 10,
     Tier.CANNOT: 3,
     Tier.REFUSED: 3,
+    Tier.RECTIFICATION: 15,
 }
 
 

@@ -56,7 +56,7 @@ def triage_queue(user: AnyUser, *, until: datetime | None = None) -> QuerySet[Ca
     if until is not None:
         cases = cases.filter(registered_at__lt=until)
     triage = Prefetch("triage", queryset=Triage.objects.select_related("cause"))
-    return cases.prefetch_related(triage).order_by("registered_at", "id")
+    return cases.prefetch_related(triage, "windows").order_by("registered_at", "id")
 
 
 def ready_to_issue(user: AnyUser) -> QuerySet[Case]:

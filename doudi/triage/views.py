@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from doudi.accounts.access import active_user
 from doudi.accounts.models import User
 from doudi.cases.access import access_case
+from doudi.cases.models import Channel
 from doudi.cases.workflow import DomainError, State
 from doudi.core.feedback import form_errors_to_messages
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
@@ -23,7 +24,7 @@ from doudi.directory.models import Department
 from doudi.directory.selectors import visible_departments
 from doudi.triage import actions, selectors
 from doudi.triage.forms import ExtensionDecisionForm, ReassignForm, ReviewForm, TriageForm
-from doudi.triage.models import Triage
+from doudi.triage.models import Tier, Triage
 from doudi.workorders import actions as wo_actions
 from doudi.workorders.access import access_work_order, may_direct
 from doudi.workorders.selectors import case_work_orders, disputed, pending_extensions
@@ -47,7 +48,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     user = _director(request)
     queue_all = selectors.triage_queue(user)
     queue = list(queue_all[:QUEUE_PAGE])
-    clocks = {c.case_id: c for c in _triage_clocks([case.pk for case in queue])}
+    clocks: dict[int, list[Clock]] = {}
+    for clock in _triage_clocks([case.pk for case in queue]):
+        clocks.setdefault(clock.case_id, []).append(clock)
     # Every row's form offers the same choices: read them from the database once.
     template = TriageForm(departments=_departments(user))
     choices = {
@@ -70,12 +73,21 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 "package": triage.package_id,
                 "instructions": triage.instructions,
             }
+        elif case.channel == Channel.BAD_REVIEW:
+            # A 差评's rectification goes to the rated window's department, on its own tier.
+            windows = list(case.windows.all())
+            initial = {
+                "tier": Tier.RECTIFICATION,
+                "lead": windows[0].department_id if windows else None,
+            }
         elif case.service_item is not None:
             initial = {"lead": case.service_item.department_id}
         form = TriageForm(initial=initial, departments=_departments(user), prefix=f"c{case.pk}")
         for name, options in choices.items():
             form.fields[name].widget.choices = options
-        rows.append({"case": case, "triage": triage, "form": form, "clock": clocks.get(case.pk)})
+        rows.append(
+            {"case": case, "triage": triage, "form": form, "clocks": clocks.get(case.pk, [])}
+        )
     context = {
         "rows": rows,
         "queue_total": queue_all.count(),
@@ -99,9 +111,12 @@ def _awaiting_issue(triage: Triage | None) -> bool:
 
 
 def _triage_clocks(case_ids: list[int]) -> QuerySet[Clock]:
+    """The running case-level clocks: triage, and a 差评's verify and fix clocks."""
     return Clock.objects.filter(
-        case_id__in=case_ids, kind=ClockKind.TRIAGE, state__in=RUNNING_STATES
-    )
+        case_id__in=case_ids,
+        kind__in=(ClockKind.TRIAGE, ClockKind.VERIFY, ClockKind.FIX),
+        state__in=RUNNING_STATES,
+    ).order_by("due_at")
 
 
 @login_required

@@ -103,7 +103,8 @@ def _log(order: WorkOrder, kind: str, *, actor: User, reason: str = "", **payloa
 
 def _open_clocks(order: WorkOrder, *, answer_days: int, now: datetime) -> None:
     """Sign-for: one working day from issue. Answer: the tier's working days from the case's
-    registration (the promise made to the reporter)."""
+    registration, or from the reopening after an unsolved return visit (the promise made to the
+    reporter)."""
     clock_start(
         kind=ClockKind.SIGN,
         case=order.case,
@@ -116,7 +117,7 @@ def _open_clocks(order: WorkOrder, *, answer_days: int, now: datetime) -> None:
         kind=ClockKind.ANSWER,
         case=order.case,
         work_order=order,
-        counted_from=order.case.registered_at,
+        counted_from=order.case.counted_from,
         working_days=answer_days,
         now=now,
     )
@@ -410,8 +411,8 @@ def _advance_case(order: WorkOrder, *, actor: User, now: datetime) -> None:
 
 
 def case_review(*, actor: User, case_id: int, accept: bool, reason: str = "") -> Case:
-    """The task force accepts the results (the case is answered, the reporter told, the return
-    visit clock starts) or returns them for rework (counted)."""
+    """The task force accepts the results (the case is answered, the reporter told; the return
+    visit opens on the "accept" move, in doudi.feedback) or returns them for rework (counted)."""
     reason = reason.strip()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
@@ -433,7 +434,6 @@ def case_review(*, actor: User, case_id: int, accept: bool, reason: str = "") ->
                 updates={"outcome": summary},
                 notice={"result": summary},
             )
-            clock_start(kind=ClockKind.VISIT, case=case, counted_from=now, working_days=3, now=now)
         else:
             if not reason:
                 raise DomainError(_("退回重办须说明理由。"))

@@ -9,23 +9,12 @@ import pytest
 import time_machine
 
 from doudi.cases.models import Case
-from doudi.conftest import at, shot
-from doudi.core.actions import DEMO_PASSWORD, demo_load
+from doudi.conftest import at, shot, sign_in
+from doudi.core.actions import demo_load
 from doudi.deadlines.actions import sweep
 from doudi.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-    return page
 
 
 def register(page, base: str, title: str) -> Case:  # type: ignore[no-untyped-def]
