@@ -116,9 +116,11 @@ def case_event(
     reason: str = "",
     payload: dict[str, Any] | None = None,
     public: bool = True,
+    at: datetime | None = None,
 ) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
+        at=at or timezone.now(),
         kind=kind,
         actor=actor,
         by_reporter=by_reporter,
@@ -262,6 +264,7 @@ def case_register(
                 by_reporter=actor is None,
                 to_state=State.REGISTERED,
                 payload={"channel": intake.channel},
+                at=now,
             )
             store_uploads(case, event, checked, actor=actor)
             notify_reporter(case, "case_registered", query_code=case.query_code, expected_by="")

@@ -21,6 +21,7 @@ from doudi.cases.workflow import State
 from doudi.core.selectors import database_health, queue_health
 from doudi.deadlines.selectors import clock_counts, open_supervisions
 from doudi.directory.selectors import home_summary
+from doudi.feedback import selectors as feedback
 from doudi.workorders.selectors import inbox, inbox_counts
 
 
@@ -50,6 +51,7 @@ def _taskforce(user: User) -> dict[str, Any]:
         "clocks": clock_counts(user),
         "triage_queue": recent_cases(user, state=State.TRIAGE),
         "review_queue": recent_cases(user, state=State.REVIEW),
+        "feedback": feedback.home_counts(user),
     }
 
 
@@ -67,6 +69,8 @@ def _supervisor(user: User) -> dict[str, Any]:
         "cases": home_counts(user),
         "clocks": clock_counts(user),
         "supervisions": open_supervisions(user)[:8],
+        "feedback": feedback.home_counts(user),
+        "visits": feedback.visit_queue(user)[:8],
     }
 
 

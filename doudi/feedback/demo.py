@@ -155,11 +155,15 @@ def _visits(rng: random.Random, now: datetime, users: dict[str, User]) -> int:
         .select_related("case")
         .order_by("opened_at")
     )
+    # Skip every sixth (left open: an overdue visit for the supervisor's queue); the two most
+    # recent of the rest are found unsolved, today or yesterday, so they are back in triage.
+    kept = [visit for index, visit in enumerate(old) if index % 6 != 5]
+    reopened = {visit.pk for visit in kept[-2:]}
     done = 0
-    for index, visit in enumerate(old):
-        if index % 6 == 5:
-            continue  # left open: an overdue visit for the supervisor's queue
+    for index, visit in enumerate(kept):
         moment = min(visit.opened_at + timedelta(hours=rng.randint(20, 60)), now)
+        if visit.pk in reopened:
+            moment = now - timedelta(hours=rng.randint(2, 20))
         last_event = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if index == 3:
             for attempt in range(3):
@@ -170,7 +174,7 @@ def _visits(rng: random.Random, now: datetime, users: dict[str, User]) -> int:
                     reached=False,
                     note=("无人接听", "关机", "无人接听")[attempt],
                 )
-        elif index in (1, 8):
+        elif visit.pk in reopened:
             visit_conclude(
                 actor=supervisor,
                 visit_id=visit.pk,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
+from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind, ClockState
 from doudi.directory.models import Staff, Window
 from doudi.feedback.access import rating_visibility, visit_visibility
 from doudi.feedback.models import Rating, RatingEvent, ReturnVisit, VisitAttempt
@@ -88,3 +88,16 @@ def case_ratings(case: Case) -> list[Rating]:
 
 def rectified_rating(case: Case) -> Rating | None:
     return Rating.objects.filter(rectification=case).select_related("window", "staff").first()
+
+
+def home_counts(user: AnyUser) -> dict[str, int]:
+    """The home pages' cards: open and overdue return visits, 差评 to verify, appeals."""
+    visits = ReturnVisit.objects.filter(visit_visibility(user), outcome=VisitOutcome.OPEN)
+    overdue = Clock.objects.filter(
+        kind=ClockKind.VISIT, state=ClockState.OVERDUE, case__in=visits.values("case")
+    )
+    counts = Rating.objects.filter(rating_visibility(user)).aggregate(
+        to_verify=Count("id", filter=Q(state=RatingState.TO_VERIFY)),
+        appealed=Count("id", filter=Q(state=RatingState.APPEALED)),
+    )
+    return {"visits_open": visits.count(), "visits_overdue": overdue.count(), **counts}

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from doudi.accounts.models import User
+from doudi.core.admin_readonly import ReadOnlyAdmin
 from doudi.notify.actions import notification_resend
 from doudi.notify.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """The outbox, read-only: rows change only through delivery and the resend action."""
 
     list_display = (
@@ -48,15 +47,6 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description="收件人")
     def recipient_masked(self, obj: Notification) -> str:
         return obj.recipient_masked
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="重新发送")
     def resend(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

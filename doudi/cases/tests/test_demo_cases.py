@@ -21,7 +21,8 @@ from doudi.workcal.selectors import work_calendar
 from doudi.workorders.models import WorkOrder
 from doudi.workorders.selectors import inbox
 
-CHANNELS = {"window", "hotline", "online", "qr"}
+# The 差评 channel's cases come from the demo ratings (doudi.feedback.demo).
+CHANNELS = {"window", "hotline", "online", "qr", "bad_review"}
 STATES = {
     "registered",
     "resolved_on_spot",
@@ -32,6 +33,7 @@ STATES = {
     "in_progress",
     "review",
     "answered",
+    "closed",
     "withdrawn",
     "merged",
 }

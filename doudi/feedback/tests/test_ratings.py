@@ -300,3 +300,17 @@ def test_the_ratings_list_is_scoped(
     assert "甲中心二号窗口" in html
     # Centre A's staff do not see centre B; department Y runs windows in both centres.
     assert ("乙中心窗口" in html) == (role == "handler_y")
+
+
+def test_the_admin_lists_ratings_and_visits_but_changes_none(
+    answered, org: Org, people: Personas, client_for
+) -> None:
+    rate(Client(), org.window_a_x.code, level="5", callback_phone="13912345678")
+    admin = client_for(people.admin)
+    for url in ("/admin/feedback/rating/", "/admin/feedback/returnvisit/",
+                "/admin/accountability/finding/"):  # fmt: skip
+        assert admin.get(url).status_code == 200, url
+    rating = Rating.objects.get()
+    page = admin.get(f"/admin/feedback/rating/{rating.pk}/change/").content.decode()
+    assert "13912345678" not in page
+    assert admin.get("/admin/feedback/rating/add/").status_code == 403
