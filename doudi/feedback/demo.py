@@ -161,9 +161,9 @@ def _visits(rng: random.Random, now: datetime, users: dict[str, User]) -> int:
     reopened = {visit.pk for visit in kept[-2:]}
     done = 0
     for index, visit in enumerate(kept):
-        moment = min(visit.opened_at + timedelta(hours=rng.randint(20, 60)), now)
-        if visit.pk in reopened:
-            moment = now - timedelta(hours=rng.randint(2, 20))
+        moment = _office_hours(rng, visit.opened_at + timedelta(hours=rng.randint(20, 60)))
+        if visit.pk in reopened or moment > now:
+            moment = now - timedelta(minutes=rng.randint(20, 240))
         last_event = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if index == 3:
             for attempt in range(3):
@@ -195,6 +195,20 @@ def _visits(rng: random.Random, now: datetime, users: dict[str, User]) -> int:
         _redate_visit(visit, moment, last_event)
         done += 1
     return done
+
+
+def _office_hours(rng: random.Random, moment: datetime) -> datetime:
+    """The first weekday office-hours moment at or after ``moment`` (visits are made 9–17)."""
+    local = timezone.localtime(moment)
+    if local.hour >= 17:
+        local = (local + timedelta(days=1)).replace(hour=9)
+    elif local.hour < 9:
+        local = local.replace(hour=9)
+    while local.weekday() >= 5:
+        local = (local + timedelta(days=1)).replace(hour=9)
+    if local.hour == 9:
+        local = local.replace(minute=rng.randint(0, 59))
+    return local
 
 
 def _redate_visit(visit: ReturnVisit, moment: datetime, last_event: int) -> None:
