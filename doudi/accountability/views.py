@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from doudi.accountability import actions, selectors
 from doudi.accountability.access import access_finding
 from doudi.accountability.forms import FindingForm, FindingMoveForm
-from doudi.accountability.workflow import FINDING_MOVES, FindingState, finding_moves_from
+from doudi.accountability.workflow import FINDING_MOVES, FindingState
 from doudi.accounts.access import active_user, may
 from doudi.accounts.models import User
 from doudi.accounts.roles import Capability, capabilities_of
 from doudi.cases.access import access_case
 from doudi.cases.workflow import DomainError
 from doudi.core.feedback import form_errors_to_messages
+from doudi.core.statetable import moves_from
 from doudi.directory.access import access_staff
 
 
@@ -51,7 +52,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = access_finding(user, pk)
     moves = [
         {"move": move, "form": FindingMoveForm(prefix=move.name)}
-        for move in finding_moves_from(finding.state, capabilities_of(user.role))
+        for move in moves_from(FINDING_MOVES, finding.state, capabilities_of(user.role))
     ]
     context = {"finding": finding, "events": selectors.finding_events(finding), "moves": moves}
     return render(request, "accountability/finding.html", context)

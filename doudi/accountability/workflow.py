@@ -10,14 +10,11 @@ one is shown as pending.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.roles import Capability
-from doudi.cases.workflow import DomainError
+from doudi.core.statetable import TableMove, guard, table
 
 
 class FindingKind(models.TextChoices):
@@ -39,42 +36,17 @@ class FindingState(models.TextChoices):
 COUNTING_STATES = frozenset({FindingState.RECORDED, FindingState.UPHELD})
 
 
-@dataclass(frozen=True)
-class FindingMove:
-    name: str
-    label: str | Promise
-    sources: frozenset[str]
-    target: FindingState
-    capability: Capability
+FINDING_MOVES = table(
+    TableMove("appeal", _("提出申诉"), frozenset({FindingState.RECORDED}),
+              FindingState.APPEALED, Capability.APPEAL),
+    TableMove("uphold", _("申诉不成立，维持认定"), frozenset({FindingState.APPEALED}),
+              FindingState.UPHELD, Capability.SUPERVISE),
+    TableMove("dismiss", _("撤销认定"), frozenset({FindingState.RECORDED, FindingState.APPEALED}),
+              FindingState.DISMISSED, Capability.SUPERVISE),
+)  # fmt: skip
 
 
-FINDING_MOVES: dict[str, FindingMove] = {
-    move.name: move
-    for move in (
-        FindingMove("appeal", _("提出申诉"), frozenset({FindingState.RECORDED}),
-                    FindingState.APPEALED, Capability.APPEAL),
-        FindingMove("uphold", _("申诉不成立，维持认定"), frozenset({FindingState.APPEALED}),
-                    FindingState.UPHELD, Capability.SUPERVISE),
-        FindingMove("dismiss", _("撤销认定"),
-                    frozenset({FindingState.RECORDED, FindingState.APPEALED}),
-                    FindingState.DISMISSED, Capability.SUPERVISE),
+def finding_guard(move_name: str, state: str, capabilities: frozenset[Capability]) -> TableMove:
+    return guard(
+        FINDING_MOVES, move_name, state, capabilities, state_label=FindingState(state).label
     )
-}  # fmt: skip
-
-
-def finding_guard(move_name: str, state: str, capabilities: frozenset[Capability]) -> FindingMove:
-    move = FINDING_MOVES[move_name]
-    if state not in move.sources:
-        raise DomainError(
-            _("认定当前为“%(state)s”，不能%(move)s。")
-            % {"state": FindingState(state).label, "move": move.label}
-        )
-    if move.capability not in capabilities:
-        raise DomainError(_("您的角色不能进行此操作。"))
-    return move
-
-
-def finding_moves_from(state: str, capabilities: frozenset[Capability]) -> list[FindingMove]:
-    return [
-        m for m in FINDING_MOVES.values() if state in m.sources and m.capability in capabilities
-    ]

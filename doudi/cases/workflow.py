@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.roles import Capability
 
+# Every action raises it; cases' callers import it from here.
+from doudi.core.errors import DomainError as DomainError
+
 
 class State(models.TextChoices):
     REGISTERED = "registered", _("已登记")
@@ -53,10 +56,6 @@ OPEN_STATES = frozenset(
 
 # Answered: waiting for the return visit (回访), which closes or reopens the case.
 VISIT_STATES = frozenset({State.ANSWERED, State.RETURN_VISIT})
-
-
-class DomainError(Exception):
-    """A move that the rules do not allow; the message is for the person who tried it."""
 
 
 @dataclass(frozen=True)

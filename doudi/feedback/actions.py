@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doudi.accounts.roles import capabilities_of
+from doudi.accounts.roles import Capability, capabilities_of
 from doudi.audit.actions import audit_record
 from doudi.cases.actions import Intake, Reporter, case_event, case_move, case_register
 from doudi.cases.actions import notify_reporter as notify_case_reporter
@@ -141,14 +141,13 @@ def _open_rectification(rating: Rating, window: Window) -> Case:
         if value
     ]
     description = "\n".join([rating.comment or _("（评价人未填写评价内容）"), "；".join(levels)])
+    title = _("差评整改：%(window)s") % {"window": window}
     case = case_register(
         actor=None,
         intake=Intake(
             centre=window.centre,
             channel=Channel.BAD_REVIEW,
-            title=(_("差评整改：%(window)s") % {"window": f"{window.number}号窗口 {window.name}"})[
-                :100
-            ],
+            title=title[:100],
             description=description,
             request=_("核实差评并整改"),
             matter_text=window.name,
@@ -250,7 +249,10 @@ def visit_open(*, case: Case, now: datetime | None = None) -> ReturnVisit:
     return visit
 
 
-def _lock_open_visit(visit_id: int) -> ReturnVisit:
+def _lock_open_visit(visit_id: int, actor: User | None) -> ReturnVisit:
+    """The open visit, locked; ``actor`` (None: the reporter's own link) must make visits."""
+    if actor is not None and Capability.SUPERVISE not in capabilities_of(actor.role):
+        raise DomainError(_("您的角色不能进行此操作。"))
     visit = ReturnVisit.objects.select_for_update().select_related("case").get(pk=visit_id)
     if not visit.is_open:
         raise DomainError(_("本次回访已完成。"))
@@ -266,7 +268,7 @@ def visit_attempt_log(
     if method not in Method.values:
         raise DomainError(_("请选择回访方式。"))
     with transaction.atomic():
-        visit = _lock_open_visit(visit_id)
+        visit = _lock_open_visit(visit_id, actor)
         _start(visit, actor=actor)
         VisitAttempt.objects.create(
             visit=visit, method=method, reached=reached, note=note.strip()[:200], actor=actor
@@ -310,7 +312,7 @@ def visit_conclude(
     comment = comment.strip()[:COMMENT_MAX]
     by_reporter = actor is None
     with transaction.atomic():
-        visit = _lock_open_visit(visit_id)
+        visit = _lock_open_visit(visit_id, actor)
         if actor is not None:
             _start(visit, actor=actor)
             if method not in Method.values:

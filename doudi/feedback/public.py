@@ -42,9 +42,15 @@ def window_rating(request: HttpRequest, code: str) -> HttpResponse:
     if request.get_signed_cookie(cookie, default=None, salt=COOKIE_SALT, max_age=RATED_COOKIE_AGE):
         return render(request, "public/rate_already.html", {"window": window}, status=409)
     staff = selectors.window_staff(window)
+    context: dict[str, Any] = {
+        "window": window,
+        "fix_days": selectors.rectification_days(window.centre),
+    }
     if request.method != "POST":
-        form = WindowRatingForm(staff=staff, initial={"token": tokens.window_token(window.pk)})
-        return render(request, "public/rate_window.html", {"window": window, "form": form})
+        context["form"] = WindowRatingForm(
+            staff=staff, initial={"token": tokens.window_token(window.pk)}
+        )
+        return render(request, "public/rate_window.html", context)
     if _limited(request):
         return render(request, "public/limited.html", status=429)
     form = WindowRatingForm(request.POST, staff=staff)
@@ -70,6 +76,7 @@ def window_rating(request: HttpRequest, code: str) -> HttpResponse:
             rectification = rating.rectification
             request.session[THANKS_KEY] = {
                 "bad": rating.is_bad,
+                "fix_days": context["fix_days"],
                 "number": rectification.number if rectification else "",
                 "query_code": rectification.query_code if rectification else "",
             }

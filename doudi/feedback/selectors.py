@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind, ClockState
-from doudi.directory.models import Staff, Window
+from doudi.directory.models import Centre, Staff, Window
 from doudi.feedback.access import rating_visibility, visit_visibility
 from doudi.feedback.models import Rating, RatingEvent, ReturnVisit, VisitAttempt
 from doudi.feedback.workflow import BAD_LEVELS, RatingState, VisitOutcome
+from doudi.triage.models import Tier
+from doudi.triage.selectors import tier_days
 
 if TYPE_CHECKING:
     from doudi.accounts.access import AnyUser
@@ -101,3 +103,8 @@ def home_counts(user: AnyUser) -> dict[str, int]:
         appealed=Count("id", filter=Q(state=RatingState.APPEALED)),
     )
     return {"visits_open": visits.count(), "visits_overdue": overdue.count(), **counts}
+
+
+def rectification_days(centre: Centre) -> int:
+    """Working days a centre gives to fix a 差评 (its rectification tier)."""
+    return tier_days(centre, Tier.RECTIFICATION)

@@ -18,11 +18,12 @@ from doudi.cases.access import access_case
 from doudi.cases.presenters import present_case
 from doudi.cases.workflow import DomainError
 from doudi.core.feedback import form_errors_to_messages
+from doudi.core.statetable import moves_from
 from doudi.feedback import actions, selectors
 from doudi.feedback.access import access_rating, access_visit
 from doudi.feedback.forms import RatingMoveForm, VisitAttemptForm, VisitOutcomeForm
 from doudi.feedback.models import Rating
-from doudi.feedback.workflow import RATING_MOVES, RatingState, rating_moves_from
+from doudi.feedback.workflow import RATING_MOVES, RatingState
 
 
 def _member(request: HttpRequest, capability: Capability = Capability.CASE_VIEW) -> User:
@@ -132,7 +133,7 @@ def rating_list(request: HttpRequest) -> HttpResponse:
 def _moves(user: User, rating: Rating) -> list[dict[str, object]]:
     return [
         {"move": move, "form": RatingMoveForm(prefix=move.name)}
-        for move in rating_moves_from(rating.state, capabilities_of(user.role))
+        for move in moves_from(RATING_MOVES, rating.state, capabilities_of(user.role))
     ]
 
 

@@ -14,14 +14,11 @@ its rectification case, if still open, ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.roles import Capability
-from doudi.cases.workflow import DomainError
+from doudi.core.statetable import TableMove, guard, table
 
 
 class Level(models.IntegerChoices):
@@ -56,49 +53,23 @@ class RatingState(models.TextChoices):
     EXCLUDED = "excluded", _("已剔除")
 
 
-@dataclass(frozen=True)
-class RatingMove:
-    name: str
-    label: str | Promise
-    sources: frozenset[str]
-    target: RatingState
-    capability: Capability
-    needs_reason: bool = True
+RATING_MOVES = table(
+    TableMove("verify", _("核实属实"), frozenset({RatingState.TO_VERIFY}),
+              RatingState.CONFIRMED, Capability.TRIAGE, needs_reason=False),
+    TableMove("exclude", _("剔除（恶意或误评）"),
+              frozenset({RatingState.VALID, RatingState.TO_VERIFY, RatingState.CONFIRMED}),
+              RatingState.EXCLUDED, Capability.TRIAGE),
+    TableMove("appeal", _("申诉复核"), frozenset({RatingState.TO_VERIFY, RatingState.CONFIRMED}),
+              RatingState.APPEALED, Capability.APPEAL),
+    TableMove("uphold_appeal", _("申诉成立，剔除"), frozenset({RatingState.APPEALED}),
+              RatingState.EXCLUDED, Capability.TRIAGE),
+    TableMove("reject_appeal", _("申诉不成立"), frozenset({RatingState.APPEALED}),
+              RatingState.CONFIRMED, Capability.TRIAGE),
+)  # fmt: skip
 
 
-RATING_MOVES: dict[str, RatingMove] = {
-    move.name: move
-    for move in (
-        RatingMove("verify", _("核实属实"), frozenset({RatingState.TO_VERIFY}),
-                   RatingState.CONFIRMED, Capability.TRIAGE, needs_reason=False),
-        RatingMove("exclude", _("剔除（恶意或误评）"),
-                   frozenset({RatingState.VALID, RatingState.TO_VERIFY, RatingState.CONFIRMED}),
-                   RatingState.EXCLUDED, Capability.TRIAGE),
-        RatingMove("appeal", _("申诉复核"),
-                   frozenset({RatingState.TO_VERIFY, RatingState.CONFIRMED}),
-                   RatingState.APPEALED, Capability.APPEAL),
-        RatingMove("uphold_appeal", _("申诉成立，剔除"), frozenset({RatingState.APPEALED}),
-                   RatingState.EXCLUDED, Capability.TRIAGE),
-        RatingMove("reject_appeal", _("申诉不成立"), frozenset({RatingState.APPEALED}),
-                   RatingState.CONFIRMED, Capability.TRIAGE),
-    )
-}  # fmt: skip
-
-
-def rating_guard(move_name: str, state: str, capabilities: frozenset[Capability]) -> RatingMove:
-    move = RATING_MOVES[move_name]
-    if state not in move.sources:
-        raise DomainError(
-            _("评价当前为“%(state)s”，不能%(move)s。")
-            % {"state": RatingState(state).label, "move": move.label}
-        )
-    if move.capability not in capabilities:
-        raise DomainError(_("您的角色不能进行此操作。"))
-    return move
-
-
-def rating_moves_from(state: str, capabilities: frozenset[Capability]) -> list[RatingMove]:
-    return [m for m in RATING_MOVES.values() if state in m.sources and m.capability in capabilities]
+def rating_guard(move_name: str, state: str, capabilities: frozenset[Capability]) -> TableMove:
+    return guard(RATING_MOVES, move_name, state, capabilities, state_label=RatingState(state).label)
 
 
 class Method(models.TextChoices):

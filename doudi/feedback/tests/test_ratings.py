@@ -314,3 +314,16 @@ def test_the_admin_lists_ratings_and_visits_but_changes_none(
     page = admin.get(f"/admin/feedback/rating/{rating.pk}/change/").content.decode()
     assert "13912345678" not in page
     assert admin.get("/admin/feedback/rating/add/").status_code == 403
+
+
+def test_a_centre_sets_its_own_days_to_fix_a_bad_rating(client: Client, org: Org) -> None:
+    from doudi.triage.models import TierPolicy
+
+    TierPolicy.objects.create(centre=org.centre_a, tier="rectification", working_days=10)
+    page = client.get(f"/r/{org.window_a_y.code}/rate/").content.decode()
+    assert "在10个工作日内整改" in page
+    with time_machine.travel(at("2026-02-12 10:00"), tick=False):
+        rating = bad_rating(client, org)
+    fix = Clock.objects.get(case=rating.rectification, kind=ClockKind.FIX)
+    assert fix.working_days == 10
+    assert local(fix.due_at) == "2026-03-04 23:59"

@@ -222,3 +222,14 @@ def test_a_visit_cannot_be_concluded_before_the_answer(
         )
     case.refresh_from_db()
     assert case.state == state
+
+
+def test_only_supervisors_log_visit_attempts(answered: Case, people: Personas) -> None:
+    from doudi.cases.workflow import DomainError
+    from doudi.feedback.actions import visit_attempt_log
+
+    with pytest.raises(DomainError, match="角色"):
+        visit_attempt_log(
+            actor=people.taskforce_a, visit_id=visit_of(answered).pk, method="phone", reached=False
+        )
+    assert not visit_of(answered).attempts.exists()
