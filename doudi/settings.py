@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "doudi.workorders",
     "doudi.feedback",
     "doudi.accountability",
+    "doudi.analytics",
     "doudi.notify",
 ]
 

@@ -35,8 +35,19 @@ from doudi.triage.actions import triage_case, work_orders_issue
 from doudi.triage.models import Cause, SolutionPackage, Triage
 from doudi.triage.selectors import tier_days
 from doudi.workcal.selectors import work_calendar
-from doudi.workorders.actions import case_review, work_order_sign, work_order_submit
-from doudi.workorders.models import ResultKind, WorkOrder, WorkOrderEvent
+from doudi.workorders.actions import (
+    case_review,
+    work_order_contact,
+    work_order_sign,
+    work_order_submit,
+)
+from doudi.workorders.models import (
+    Contact,
+    ContactMethod,
+    ResultKind,
+    WorkOrder,
+    WorkOrderEvent,
+)
 
 SEED = 2026
 DAYS = 60  # today and the 59 days before
@@ -773,8 +784,17 @@ def _run_flow(
     orders = list(WorkOrder.objects.filter(case_id=case_id).select_related("department"))
     orders.sort(key=lambda o: o.pk)
     if len(flow.moments) > 2:
-        for order in orders:
-            work_order_sign(actor=_handler(directory, order), work_order_id=order.pk)
+        for index, order in enumerate(orders):
+            handler = _handler(directory, order)
+            work_order_sign(actor=handler, work_order_id=order.pk)
+            if (case_id + index) % 7:  # most handlers call the reporter when they sign
+                work_order_contact(
+                    actor=handler,
+                    work_order_id=order.pk,
+                    method=ContactMethod.PHONE,
+                    reached=True,
+                    note=data.FLOW_CONTACT_NOTE,
+                )
         last_event = _stamp(last_event, flow.moments[2], event_times)
     if len(flow.moments) > 3:
         kind = ResultKind.PARTLY if flow.legal_basis else ResultKind.SOLVED
@@ -822,8 +842,10 @@ def _redate_flow(plan: _Plan, flow: _Flow) -> None:
     }
     events = list(WorkOrderEvent.objects.filter(work_order__in=orders.values()))
     for event in events:
-        event.at = at.get(event.kind) or issued
+        event.at = at.get(event.kind) or (signed if event.kind == "contact" else None) or issued
     WorkOrderEvent.objects.bulk_update(events, ["at"])
+    if signed is not None:
+        Contact.objects.filter(work_order__in=orders.values()).update(at=signed)
     for clock in Clock.objects.filter(case_id=case_id).order_by("pk"):
         if clock.kind == ClockKind.TRIAGE:
             clock_redate(clock=clock, counted_from=registered, started_at=registered)
@@ -843,6 +865,10 @@ def _redate_flow(plan: _Plan, flow: _Flow) -> None:
         elif clock.kind == ClockKind.VISIT and accepted is not None:
             clock_redate(clock=clock, counted_from=accepted, started_at=accepted)
             ReturnVisit.objects.filter(case_id=case_id).update(opened_at=accepted)
+            took = work_calendar().working_days_between(
+                timezone.localdate(registered), timezone.localdate(accepted)
+            )
+            Case.objects.filter(pk=case_id).update(answered_at=accepted, answer_working_days=took)
     for order in orders.values():
         order.created_at = order.issued_at = issued
         order.signed_at = signed if order.signed_at else None

@@ -894,4 +894,5 @@ FLOW_CAUSES: tuple[tuple[str, int, str, bool, str, str], ...] = (
 )
 FLOW_INSTRUCTIONS = "请签收后一个工作日内联系反映人，按时限办结并上传办理结果。"
 FLOW_REVIEW_NOTE = "办理结果清楚，已与反映人核实，同意答复。"
+FLOW_CONTACT_NOTE = "已电话联系反映人，说明办理思路和预计完成时间。"
 FLOW_REWORK_NOTE = "答复内容未回应反映人的主要诉求，请补充办理情况后重新提交。"

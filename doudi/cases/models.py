@@ -112,6 +112,12 @@ class Case(models.Model):
         related_name="merged_cases",
     )
     outcome = models.TextField(_("处理结果"), blank=True)
+    # When the task force accepted the answer, and how many working days it took from the
+    # registration (or the last reopening): kept by the action for the leaders' figures.
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answer_working_days = models.PositiveSmallIntegerField(
+        _("答复用时（工作日）"), null=True, blank=True
+    )
     # Reopened after an unsolved or unsatisfied return visit: deadlines count from then.
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     reopened_at = models.DateTimeField(_("重新办理时间"), null=True, blank=True)
@@ -124,6 +130,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["centre", "registered_at"], name="case_centre_registered"),
             models.Index(fields=["centre", "state"], name="case_centre_state"),
+            models.Index(fields=["centre", "answered_at"], name="case_centre_answered"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,12 +17,14 @@ from doudi.accounts.access import active_user
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.accounts.selectors import visible_users
+from doudi.analytics.selectors import SPEC_BY_KEY, Filters, metric, overdue_list
 from doudi.cases.selectors import home_counts, recent_cases
 from doudi.cases.workflow import State
 from doudi.core.selectors import database_health, queue_health
 from doudi.deadlines.selectors import clock_counts, open_supervisions
 from doudi.directory.selectors import home_summary
 from doudi.feedback import selectors as feedback
+from doudi.lib.periods import period_for
 from doudi.workorders.selectors import inbox, inbox_counts
 
 
@@ -75,7 +78,17 @@ def _supervisor(user: User) -> dict[str, Any]:
 
 
 def _leader(user: User) -> dict[str, Any]:
-    return {"cases": home_counts(user)}
+    """This month's headline rates (as on the dashboard) and the overdue list."""
+    filters = Filters(period=period_for("month", timezone.localdate()))
+    rates = {
+        key: metric(user, filters, SPEC_BY_KEY[key]).value
+        for key in ("response_rate", "solved_rate", "satisfied_rate")
+    }
+    return {
+        "cases": home_counts(user),
+        "rates": {key: "—" if v is None else f"{v * 100:.1f}%" for key, v in rates.items()},
+        "overdue": overdue_list(user, filters, limit=8),
+    }
 
 
 def _admin(user: User) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from doudi.deadlines.actions import clock_extend, clock_start, clock_stop, clock
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
 from doudi.triage.models import DEFAULT_TIER_DAYS, Tier
+from doudi.workcal.selectors import work_calendar
 from doudi.workorders.models import (
     Contact,
     Extension,
@@ -426,12 +427,15 @@ def case_review(*, actor: User, case_id: int, accept: bool, reason: str = "") ->
             for order in submitted:
                 _transition(order, "accept", actor=actor, reason=reason)
             summary = "；".join(f"{o.department.name}：{o.result}" for o in submitted)
+            took = work_calendar().working_days_between(
+                timezone.localdate(case.counted_from), timezone.localdate(now)
+            )
             case = case_move(
                 case_id=case.pk,
                 move_name="accept",
                 actor=actor,
                 reason=reason,
-                updates={"outcome": summary},
+                updates={"outcome": summary, "answered_at": now, "answer_working_days": took},
                 notice={"result": summary},
             )
         else:

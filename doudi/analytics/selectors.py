@@ -1,0 +1,390 @@
+"""The leaders' figures (docs/metrics.md): for a scope and a period, each metric is a
+numerator over a denominator, both querysets of the rows behind them, so that every number
+drills down to its cases.
+
+Scope comes from the reader (visible cases, work orders, ratings) narrowed by the filters: a
+centre subtree, a department subtree, a cause (and its children), a channel. The period picks
+rows by the moment that makes them count: registration for what was received, the due time for
+sign-for, the stop for answer and fix clocks, the conclusion for return visits, the rating time
+for ratings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.utils import timezone
+
+from doudi.cases.models import Case
+from doudi.cases.selectors import visible_cases
+from doudi.cases.workflow import OPEN_STATES, State
+from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind, ClockState
+from doudi.directory.models import Centre, Department
+from doudi.feedback.access import rating_visibility
+from doudi.feedback.models import Rating, ReturnVisit
+from doudi.feedback.workflow import BAD_LEVELS, RatingState, VisitOutcome
+from doudi.lib.periods import Period, bucket_of, buckets
+from doudi.triage.models import Cause
+from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
+
+if TYPE_CHECKING:
+    from doudi.accounts.access import AnyUser
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    centre: Centre | None = None
+    department: Department | None = None
+    cause: Cause | None = None
+    channel: str = ""
+
+    def span(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.period.start, time.min, tzinfo=tz),
+            datetime.combine(self.period.end, time.min, tzinfo=tz),
+        )
+
+
+def scoped_cases(user: AnyUser, filters: Filters) -> QuerySet[Case]:
+    """The reader's cases narrowed by the filters (not by the period)."""
+    cases = visible_cases(user)
+    if filters.centre is not None:
+        cases = cases.filter(centre__path__startswith=filters.centre.path)
+    if filters.department is not None:
+        path = filters.department.path
+        sent = WorkOrder.objects.filter(department__path__startswith=path).values("case_id")
+        cases = cases.filter(Q(service_item__department__path__startswith=path) | Q(pk__in=sent))
+    if filters.cause is not None:
+        cases = cases.filter(
+            Q(triage__cause=filters.cause) | Q(triage__cause__parent=filters.cause)
+        )
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    return cases
+
+
+def _orders(user: AnyUser, filters: Filters) -> QuerySet[WorkOrder]:
+    orders = WorkOrder.objects.filter(case__in=scoped_cases(user, filters).values("pk"))
+    if filters.department is not None:
+        orders = orders.filter(department__path__startswith=filters.department.path)
+    return orders
+
+
+def _ratings(user: AnyUser, filters: Filters) -> QuerySet[Rating]:
+    ratings = Rating.objects.filter(rating_visibility(user)).exclude(state=RatingState.EXCLUDED)
+    if filters.centre is not None:
+        ratings = ratings.filter(centre__path__startswith=filters.centre.path)
+    if filters.department is not None:
+        ratings = ratings.filter(window__department__path__startswith=filters.department.path)
+    if filters.channel or filters.cause is not None:
+        # A window rating has no channel or cause: only the ratings of cases in the filter.
+        ratings = ratings.filter(case__in=scoped_cases(user, filters).values("pk"))
+    return ratings
+
+
+@dataclass(frozen=True)
+class Part:
+    """One side of a metric: the rows, and the path from a row to its case (None: not a case,
+    e.g. a window rating)."""
+
+    rows: QuerySet[Any]
+    case_path: str | None = "pk"
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def case_ids(self) -> QuerySet[Any]:
+        assert self.case_path is not None  # noqa: S101 - drill-down is offered only then
+        return self.rows.values(self.case_path)
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    value: float | None
+    numerator: int
+    denominator: int
+    drillable: bool
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    kind: str  # "count", "rate" or "mean"
+    parts: Callable[[AnyUser, Filters], tuple[Part, Part | None]]
+    mean: Callable[[AnyUser, Filters], float | None] | None = None
+
+
+def _received(user: AnyUser, f: Filters) -> QuerySet[Case]:
+    start, end = f.span()
+    return scoped_cases(user, f).filter(registered_at__gte=start, registered_at__lt=end)
+
+
+def _clocks(user: AnyUser, f: Filters, kind: str) -> QuerySet[Clock]:
+    clocks = Clock.objects.filter(kind=kind, case__in=scoped_cases(user, f).values("pk"))
+    if f.department is not None and kind in (ClockKind.SIGN, ClockKind.ANSWER):
+        clocks = clocks.filter(work_order__department__path__startswith=f.department.path)
+    return clocks
+
+
+def _stopped_in(clocks: QuerySet[Clock], f: Filters) -> QuerySet[Clock]:
+    start, end = f.span()
+    return clocks.filter(state=ClockState.MET, stopped_at__gte=start, stopped_at__lt=end)
+
+
+def _response(user: AnyUser, f: Filters) -> tuple[Part, Part]:
+    start, end = f.span()
+    due = _clocks(user, f, ClockKind.SIGN).filter(due_at__gte=start, due_at__lt=end)
+    due = due.exclude(state=ClockState.CANCELLED)
+    contacted = Contact.objects.filter(
+        work_order=OuterRef("work_order"), at__lte=OuterRef("work_order__answer_due")
+    )
+    met = due.filter(state=ClockState.MET, late_hours=0).filter(Exists(contacted))
+    return Part(met, "case_id"), Part(due, "case_id")
+
+
+def _visits(user: AnyUser, f: Filters) -> QuerySet[ReturnVisit]:
+    start, end = f.span()
+    return ReturnVisit.objects.filter(
+        case__in=scoped_cases(user, f).values("pk"),
+        outcome__in=(VisitOutcome.CLOSED, VisitOutcome.REOPENED),
+        concluded_at__gte=start,
+        concluded_at__lt=end,
+    )
+
+
+def _rated(user: AnyUser, f: Filters) -> QuerySet[Rating]:
+    start, end = f.span()
+    return _ratings(user, f).filter(rated_at__gte=start, rated_at__lt=end)
+
+
+def _issued(user: AnyUser, f: Filters) -> QuerySet[WorkOrder]:
+    start, end = f.span()
+    return _orders(user, f).filter(issued_at__gte=start, issued_at__lt=end)
+
+
+def _answered(user: AnyUser, f: Filters) -> QuerySet[Case]:
+    start, end = f.span()
+    return scoped_cases(user, f).filter(answered_at__gte=start, answered_at__lt=end)
+
+
+def _running(user: AnyUser, f: Filters) -> QuerySet[Clock]:
+    return Clock.objects.filter(
+        state__in=RUNNING_STATES, case__in=scoped_cases(user, f).values("pk")
+    )
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("received", "count", lambda u, f: (Part(_received(u, f)), None)),
+    Spec(
+        "open",
+        "count",
+        lambda u, f: (Part(_received(u, f).filter(state__in=OPEN_STATES)), None),
+    ),
+    Spec(
+        "closed",
+        "count",
+        lambda u, f: (Part(_received(u, f).exclude(state__in=OPEN_STATES)), None),
+    ),
+    Spec("response_rate", "rate", _response),
+    Spec(
+        "solved_rate",
+        "rate",
+        lambda u, f: (Part(_visits(u, f).filter(solved=True), "case_id"),
+                      Part(_visits(u, f), "case_id")),
+    ),
+    Spec(
+        "satisfied_rate",
+        "rate",
+        lambda u, f: (Part(_rated(u, f).exclude(level__in=BAD_LEVELS), None),
+                      Part(_rated(u, f), None)),
+    ),
+    Spec(
+        "on_time_rate",
+        "rate",
+        lambda u, f: (
+            Part(_stopped_in(_clocks(u, f, ClockKind.ANSWER), f).filter(late_working_days=0),
+                 "case_id"),
+            Part(_stopped_in(_clocks(u, f, ClockKind.ANSWER), f), "case_id"),
+        ),
+    ),
+    Spec(
+        "on_the_spot_rate",
+        "rate",
+        lambda u, f: (Part(_received(u, f).filter(state=State.RESOLVED_ON_SPOT)),
+                      Part(_received(u, f))),
+    ),
+    Spec(
+        "reopen_rate",
+        "rate",
+        lambda u, f: (Part(_visits(u, f).filter(outcome=VisitOutcome.REOPENED), "case_id"),
+                      Part(_visits(u, f), "case_id")),
+    ),
+    Spec(
+        "dispute_rate",
+        "rate",
+        lambda u, f: (
+            Part(_issued(u, f).filter(
+                Exists(WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), kind="dispute"))
+            ), "case_id"),
+            Part(_issued(u, f), "case_id"),
+        ),
+    ),
+    Spec(
+        "answer_days",
+        "mean",
+        lambda u, f: (Part(_answered(u, f)), None),
+        mean=lambda u, f: _answered(u, f).aggregate(v=Avg("answer_working_days"))["v"],
+    ),
+    Spec(
+        "visits",
+        "mean",
+        lambda u, f: (Part(_received(u, f)), None),
+        mean=lambda u, f: _received(u, f).aggregate(v=Avg("visits"))["v"],
+    ),
+    Spec(
+        "bad_review_fixed_rate",
+        "rate",
+        lambda u, f: (
+            Part(_stopped_in(_clocks(u, f, ClockKind.FIX), f).filter(late_working_days=0),
+                 "case_id"),
+            Part(_stopped_in(_clocks(u, f, ClockKind.FIX), f), "case_id"),
+        ),
+    ),
+    Spec(
+        "overdue_now",
+        "count",
+        lambda u, f: (Part(_running(u, f).filter(state=ClockState.OVERDUE), "case_id"), None),
+    ),
+    Spec(
+        "provisional",
+        "count",
+        lambda u, f: (Part(_running(u, f).filter(provisional=True), "case_id"), None),
+    ),
+)  # fmt: skip
+SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+
+
+def metric(user: AnyUser, filters: Filters, spec: Spec) -> Metric:
+    numerator, denominator = spec.parts(user, filters)
+    drillable = numerator.case_path is not None
+    if spec.kind == "count":
+        n = numerator.count()
+        return Metric(spec.key, n, n, n, drillable)
+    if spec.kind == "mean":
+        assert spec.mean is not None  # noqa: S101 - every mean spec has one
+        n = numerator.count()
+        value = spec.mean(user, filters)
+        return Metric(spec.key, None if value is None else round(value, 2), n, n, drillable)
+    assert denominator is not None  # noqa: S101 - every rate spec has one
+    num, den = numerator.count(), denominator.count()
+    return Metric(spec.key, round(num / den, 4) if den else None, num, den, drillable)
+
+
+def metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
+    return {spec.key: metric(user, filters, spec) for spec in SPECS}
+
+
+def drill_cases(user: AnyUser, filters: Filters, key: str, side: str) -> QuerySet[Case]:
+    """The cases behind one side ("num" or "den") of a metric, in the reader's scope."""
+    spec = SPEC_BY_KEY[key]
+    numerator, denominator = spec.parts(user, filters)
+    part = denominator if side == "den" and denominator is not None else numerator
+    return visible_cases(user).filter(pk__in=part.case_ids())
+
+
+@dataclass
+class Breakdowns:
+    trend: dict[str, list[Any]] = field(default_factory=dict)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    causes: list[dict[str, Any]] = field(default_factory=list)
+    centres: list[dict[str, Any]] = field(default_factory=list)
+    departments: list[dict[str, Any]] = field(default_factory=list)
+    windows: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    staff: list[dict[str, Any]] = field(default_factory=list)
+    heatmap: list[list[int]] = field(default_factory=list)
+
+
+TOP = 10
+
+
+def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
+    """Where the received cases came from and when: the dashboard's charts."""
+    received = _received(user, filters)
+    out = Breakdowns()
+    kind = filters.period.bucket()
+    days = buckets(filters.period)
+    per_day_in = dict(
+        received.annotate(d=TruncDate("registered_at")).values_list("d").annotate(n=Count("id"))
+    )
+    per_day_done = dict(
+        _answered(user, filters)
+        .annotate(d=TruncDate("answered_at"))
+        .values_list("d")
+        .annotate(n=Count("id"))
+    )
+    trend_in = dict.fromkeys(days, 0)
+    trend_done = dict.fromkeys(days, 0)
+    for day, n in per_day_in.items():
+        trend_in[bucket_of(day, kind)] = trend_in.get(bucket_of(day, kind), 0) + n
+    for day, n in per_day_done.items():
+        trend_done[bucket_of(day, kind)] = trend_done.get(bucket_of(day, kind), 0) + n
+    out.trend = {
+        "labels": [d.isoformat() for d in days],
+        "received": [trend_in[d] for d in days],
+        "answered": [trend_done[d] for d in days],
+        "bucket": [kind],
+    }
+    out.channels = _rows(received, "channel", "channel")
+    out.causes = _rows(
+        received.filter(triage__isnull=False), "triage__cause__name", "triage__cause__parent__name"
+    )
+    out.centres = _rows(received, "centre__name", "centre__code", top=None)
+    out.windows = _rows(received.filter(windows__isnull=False), "windows__name", "windows__code")
+    out.departments = _rows(
+        received.filter(service_item__isnull=False),
+        "service_item__department__name",
+        "service_item__department__code",
+    )
+    out.items = _rows(
+        received.filter(service_item__isnull=False), "service_item__name", "service_item__code"
+    )
+    out.staff = _rows(received.filter(staff__isnull=False), "staff__name", "staff__employee_no")
+    grid = [[0] * 24 for _ in range(7)]
+    rows = (
+        received.annotate(w=ExtractIsoWeekDay("registered_at"), h=ExtractHour("registered_at"))
+        .values_list("w", "h")
+        .annotate(n=Count("id"))
+    )
+    for weekday, hour, n in rows:
+        grid[weekday - 1][hour] += n
+    out.heatmap = grid
+    return out
+
+
+def _rows(
+    cases: QuerySet[Case], name: str, note: str, *, top: int | None = TOP
+) -> list[dict[str, Any]]:
+    """Received cases counted per ``name`` (with ``note``, e.g. a code), the most first."""
+    rows = cases.values(name, note).annotate(n=Count("id", distinct=True)).order_by("-n", name)
+    return [
+        {"name": row[name], "note": row[note], "n": row["n"]}
+        for row in (rows if top is None else rows[:top])
+    ]
+
+
+def overdue_list(user: AnyUser, filters: Filters, *, limit: int = 20) -> list[Clock]:
+    return list(
+        _running(user, filters)
+        .filter(state=ClockState.OVERDUE)
+        .select_related("case", "work_order__department")
+        .order_by("due_at")[:limit]
+    )
