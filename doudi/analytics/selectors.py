@@ -17,9 +17,10 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from doudi.cases.access import case_visibility
 from doudi.cases.models import Case
 from doudi.cases.selectors import visible_cases
 from doudi.cases.workflow import OPEN_STATES, State
@@ -52,26 +53,34 @@ class Filters:
         )
 
 
-def scoped_cases(user: AnyUser, filters: Filters) -> QuerySet[Case]:
-    """The reader's cases narrowed by the filters (not by the period)."""
-    cases = visible_cases(user)
+def case_q(user: AnyUser, filters: Filters, prefix: str = "") -> Q:
+    """The reader's cases narrowed by the filters (not by the period), as a condition on the
+    case reached through ``prefix`` ("" for cases, "case__" for clocks, visits …)."""
+    condition = case_visibility(user, prefix)
     if filters.centre is not None:
-        cases = cases.filter(centre__path__startswith=filters.centre.path)
+        condition &= Q(**{f"{prefix}centre__path__startswith": filters.centre.path})
     if filters.department is not None:
         path = filters.department.path
         sent = WorkOrder.objects.filter(department__path__startswith=path).values("case_id")
-        cases = cases.filter(Q(service_item__department__path__startswith=path) | Q(pk__in=sent))
+        condition &= Q(**{f"{prefix}service_item__department__path__startswith": path}) | Q(
+            **{f"{prefix}pk__in": sent}
+        )
     if filters.cause is not None:
-        cases = cases.filter(
-            Q(triage__cause=filters.cause) | Q(triage__cause__parent=filters.cause)
+        condition &= Q(**{f"{prefix}triage__cause": filters.cause}) | Q(
+            **{f"{prefix}triage__cause__parent": filters.cause}
         )
     if filters.channel:
-        cases = cases.filter(channel=filters.channel)
-    return cases
+        condition &= Q(**{f"{prefix}channel": filters.channel})
+    return condition
+
+
+def scoped_cases(user: AnyUser, filters: Filters) -> QuerySet[Case]:
+    """The reader's cases narrowed by the filters (not by the period)."""
+    return Case.objects.filter(case_q(user, filters))
 
 
 def _orders(user: AnyUser, filters: Filters) -> QuerySet[WorkOrder]:
-    orders = WorkOrder.objects.filter(case__in=scoped_cases(user, filters).values("pk"))
+    orders = WorkOrder.objects.filter(case_q(user, filters, "case__"))
     if filters.department is not None:
         orders = orders.filter(department__path__startswith=filters.department.path)
     return orders
@@ -85,7 +94,7 @@ def _ratings(user: AnyUser, filters: Filters) -> QuerySet[Rating]:
         ratings = ratings.filter(window__department__path__startswith=filters.department.path)
     if filters.channel or filters.cause is not None:
         # A window rating has no channel or cause: only the ratings of cases in the filter.
-        ratings = ratings.filter(case__in=scoped_cases(user, filters).values("pk"))
+        ratings = ratings.filter(case_q(user, filters, "case__"))
     return ratings
 
 
@@ -120,6 +129,8 @@ class Spec:
     kind: str  # "count", "rate" or "mean"
     parts: Callable[[AnyUser, Filters], tuple[Part, Part | None]]
     mean: Callable[[AnyUser, Filters], float | None] | None = None
+    # Window ratings are not about a case: that figure does not drill down to cases.
+    drillable: bool = True
 
 
 def _received(user: AnyUser, f: Filters) -> QuerySet[Case]:
@@ -128,7 +139,7 @@ def _received(user: AnyUser, f: Filters) -> QuerySet[Case]:
 
 
 def _clocks(user: AnyUser, f: Filters, kind: str) -> QuerySet[Clock]:
-    clocks = Clock.objects.filter(kind=kind, case__in=scoped_cases(user, f).values("pk"))
+    clocks = Clock.objects.filter(case_q(user, f, "case__"), kind=kind)
     if f.department is not None and kind in (ClockKind.SIGN, ClockKind.ANSWER):
         clocks = clocks.filter(work_order__department__path__startswith=f.department.path)
     return clocks
@@ -153,7 +164,7 @@ def _response(user: AnyUser, f: Filters) -> tuple[Part, Part]:
 def _visits(user: AnyUser, f: Filters) -> QuerySet[ReturnVisit]:
     start, end = f.span()
     return ReturnVisit.objects.filter(
-        case__in=scoped_cases(user, f).values("pk"),
+        case_q(user, f, "case__"),
         outcome__in=(VisitOutcome.CLOSED, VisitOutcome.REOPENED),
         concluded_at__gte=start,
         concluded_at__lt=end,
@@ -176,9 +187,7 @@ def _answered(user: AnyUser, f: Filters) -> QuerySet[Case]:
 
 
 def _running(user: AnyUser, f: Filters) -> QuerySet[Clock]:
-    return Clock.objects.filter(
-        state__in=RUNNING_STATES, case__in=scoped_cases(user, f).values("pk")
-    )
+    return Clock.objects.filter(case_q(user, f, "case__"), state__in=RUNNING_STATES)
 
 
 SPECS: tuple[Spec, ...] = (
@@ -205,6 +214,7 @@ SPECS: tuple[Spec, ...] = (
         "rate",
         lambda u, f: (Part(_rated(u, f).exclude(level__in=BAD_LEVELS), None),
                       Part(_rated(u, f), None)),
+        drillable=False,
     ),
     Spec(
         "on_time_rate",
@@ -274,7 +284,7 @@ SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
 def metric(user: AnyUser, filters: Filters, spec: Spec) -> Metric:
     numerator, denominator = spec.parts(user, filters)
-    drillable = numerator.case_path is not None
+    drillable = spec.drillable
     if spec.kind == "count":
         n = numerator.count()
         return Metric(spec.key, n, n, n, drillable)
@@ -289,7 +299,87 @@ def metric(user: AnyUser, filters: Filters, spec: Spec) -> Metric:
 
 
 def metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
-    return {spec.key: metric(user, filters, spec) for spec in SPECS}
+    """Every figure, with one aggregate query per kind of row instead of two per figure.
+
+    The counts equal those of the specs' parts (``metric``), which the drill-down uses; a test
+    holds the two together.
+    """
+    counts: dict[str, tuple[int, int]] = {}
+    means: dict[str, float | None] = {}
+    rec = _received(user, filters).aggregate(
+        n=Count("id"),
+        open=Count("id", filter=Q(state__in=OPEN_STATES)),
+        spot=Count("id", filter=Q(state=State.RESOLVED_ON_SPOT)),
+        visits=Avg("visits"),
+    )
+    counts["received"] = (rec["n"], rec["n"])
+    counts["open"] = (rec["open"], rec["open"])
+    counts["closed"] = (rec["n"] - rec["open"], rec["n"] - rec["open"])
+    counts["on_the_spot_rate"] = (rec["spot"], rec["n"])
+    counts["visits"] = (rec["n"], rec["n"])
+    means["visits"] = rec["visits"]
+    ans = _answered(user, filters).aggregate(n=Count("id"), days=Avg("answer_working_days"))
+    counts["answer_days"] = (ans["n"], ans["n"])
+    means["answer_days"] = ans["days"]
+    numerator, denominator = _response(user, filters)
+    counts["response_rate"] = (numerator.count(), denominator.count())
+    start, end = filters.span()
+    stopped = (
+        Clock.objects.filter(
+            case_q(user, filters, "case__"),
+            kind__in=(ClockKind.ANSWER, ClockKind.FIX),
+            state=ClockState.MET,
+            stopped_at__gte=start,
+            stopped_at__lt=end,
+        )
+        .filter(_clock_department_q(filters))
+        .values("kind")
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(late_working_days=0)))
+    )
+    by_kind = {row["kind"]: (row["on_time"], row["n"]) for row in stopped}
+    counts["on_time_rate"] = by_kind.get(ClockKind.ANSWER, (0, 0))
+    counts["bad_review_fixed_rate"] = by_kind.get(ClockKind.FIX, (0, 0))
+    vis = _visits(user, filters).aggregate(
+        n=Count("id"),
+        solved=Count("id", filter=Q(solved=True)),
+        reopened=Count("id", filter=Q(outcome=VisitOutcome.REOPENED)),
+    )
+    counts["solved_rate"] = (vis["solved"], vis["n"])
+    counts["reopen_rate"] = (vis["reopened"], vis["n"])
+    rat = _rated(user, filters).aggregate(
+        n=Count("id"), good=Count("id", filter=~Q(level__in=BAD_LEVELS))
+    )
+    counts["satisfied_rate"] = (rat["good"], rat["n"])
+    disputed = Exists(WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), kind="dispute"))
+    iss = _issued(user, filters).aggregate(n=Count("id"), disputed=Count("id", filter=disputed))
+    counts["dispute_rate"] = (iss["disputed"], iss["n"])
+    run = _running(user, filters).aggregate(
+        overdue=Count("id", filter=Q(state=ClockState.OVERDUE)),
+        provisional=Count("id", filter=Q(provisional=True)),
+    )
+    counts["overdue_now"] = (run["overdue"], run["overdue"])
+    counts["provisional"] = (run["provisional"], run["provisional"])
+    out = {}
+    for spec in SPECS:
+        num, den = counts[spec.key]
+        if spec.kind == "count":
+            value: float | None = num
+        elif spec.kind == "mean":
+            mean = means[spec.key]
+            value = None if mean is None else round(mean, 2)
+        else:
+            value = round(num / den, 4) if den else None
+        out[spec.key] = Metric(spec.key, value, num, den, spec.drillable)
+    return out
+
+
+def _clock_department_q(filters: Filters) -> Q:
+    """Answer clocks belong to a work order: with a department filter, only its own."""
+    if filters.department is None:
+        return Q()
+    return Q(kind=ClockKind.FIX) | Q(
+        work_order__department__path__startswith=filters.department.path
+    )
 
 
 def drill_cases(user: AnyUser, filters: Filters, key: str, side: str) -> QuerySet[Case]:
@@ -322,9 +412,7 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
     out = Breakdowns()
     kind = filters.period.bucket()
     days = buckets(filters.period)
-    per_day_in = dict(
-        received.annotate(d=TruncDate("registered_at")).values_list("d").annotate(n=Count("id"))
-    )
+    per_day_in = dict(received.values_list("registered_day").annotate(n=Count("id")))
     per_day_done = dict(
         _answered(user, filters)
         .annotate(d=TruncDate("answered_at"))
@@ -334,6 +422,8 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
     trend_in = dict.fromkeys(days, 0)
     trend_done = dict.fromkeys(days, 0)
     for day, n in per_day_in.items():
+        if day is None:
+            continue
         trend_in[bucket_of(day, kind)] = trend_in.get(bucket_of(day, kind), 0) + n
     for day, n in per_day_done.items():
         trend_done[bucket_of(day, kind)] = trend_done.get(bucket_of(day, kind), 0) + n
@@ -359,13 +449,10 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
     )
     out.staff = _rows(received.filter(staff__isnull=False), "staff__name", "staff__employee_no")
     grid = [[0] * 24 for _ in range(7)]
-    rows = (
-        received.annotate(w=ExtractIsoWeekDay("registered_at"), h=ExtractHour("registered_at"))
-        .values_list("w", "h")
-        .annotate(n=Count("id"))
-    )
+    rows = received.values_list("registered_weekday", "registered_hour").annotate(n=Count("id"))
     for weekday, hour, n in rows:
-        grid[weekday - 1][hour] += n
+        if weekday is not None and hour is not None:
+            grid[weekday - 1][hour] += n
     out.heatmap = grid
     return out
 

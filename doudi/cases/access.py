@@ -32,17 +32,19 @@ if TYPE_CHECKING:
 CONFIDENTIAL_ROLES = frozenset({Role.TASKFORCE, Role.SUPERVISOR})
 
 
-def case_visibility(user: AnyUser) -> Q:
+def case_visibility(user: AnyUser, prefix: str = "") -> Q:
+    """The cases ``user`` may see; with ``prefix`` (e.g. "case__"), as a condition on rows
+    that point to a case, so that a list joins instead of testing membership in a subquery."""
     if active_user(user) is None:
         return NOTHING
     if is_global(user):
         return Q()
     if is_centre_scoped(user):
-        return centre_scope_q(user, "centre__")
+        return centre_scope_q(user, f"{prefix}centre__")
     # A department sees the cases about its service items and those sent to it.
     sent_to_it = WorkOrder.objects.filter(department_scope_q(user, "department__"))
-    return department_scope_q(user, "service_item__department__") | Q(
-        pk__in=sent_to_it.values("case_id")
+    return department_scope_q(user, f"{prefix}service_item__department__") | Q(
+        **{f"{prefix}pk__in": sent_to_it.values("case_id")}
     )
 
 

@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 
 from doudi.accounts.roles import Capability, capabilities_of
 from doudi.audit.actions import audit_record
-from doudi.cases.models import Attachment, Case, CaseEvent, CaseNumberCounter, ReporterKind
+from doudi.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    ReporterKind,
+    registration_fields,
+)
 from doudi.cases.signals import case_left_workflow, case_moved
 from doudi.cases.workflow import DomainError, State, guard
 from doudi.core.crypto import lookup_hash
@@ -247,7 +254,7 @@ def case_register(
                 request=intake.request,
                 urgency=intake.urgency,
                 occurred_at=intake.occurred_at,
-                registered_at=now,
+                **registration_fields(now),
                 registered_by=actor,
                 query_code="".join(
                     secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH)

@@ -21,7 +21,15 @@ from doudi.accounts.models import User
 from doudi.cases import actions
 from doudi.cases import demo_data as data
 from doudi.cases.actions import Intake, Reporter
-from doudi.cases.models import Case, CaseEvent, CaseNumberCounter, Channel, ReporterKind, Urgency
+from doudi.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    Channel,
+    ReporterKind,
+    Urgency,
+    registration_fields,
+)
 from doudi.cases.workflow import State
 from doudi.deadlines.actions import clock_lateness, clock_redate, compute_due
 from doudi.deadlines.models import Clock, ClockKind, ClockState
@@ -742,7 +750,7 @@ def _create(
     day = timezone.localdate(plan.registered_at)
     sequences[(plan.centre.pk, day)] += 1
     number = f"{plan.centre.code}-{day:%Y%m%d}-{sequences[(plan.centre.pk, day)]:04d}"
-    Case.objects.filter(pk=case.pk).update(number=number, registered_at=plan.registered_at)
+    Case.objects.filter(pk=case.pk).update(number=number, **registration_fields(plan.registered_at))
     for notice in Notification.objects.filter(case_id=case.pk):
         notice.subject = notice.subject.replace(case.number, number)
         notice.body = notice.body.replace(case.number, number)

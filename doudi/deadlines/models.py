@@ -67,6 +67,9 @@ class Clock(models.Model):
             models.Index(fields=["state", "due_at"], name="clock_state_due"),
             models.Index(fields=["state", "soon_at"], name="clock_state_soon"),
             models.Index(fields=["provisional", "state"], name="clock_provisional"),
+            # The leaders' figures pick clocks by when they came due or stopped.
+            models.Index(fields=["kind", "due_at"], name="clock_kind_due"),
+            models.Index(fields=["kind", "stopped_at"], name="clock_kind_stopped"),
         ]
 
     def __str__(self) -> str:

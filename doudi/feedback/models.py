@@ -118,7 +118,7 @@ class ReturnVisit(models.Model):
     )
     comment = models.TextField(_("反映人意见"), blank=True)
     note = models.TextField(_("回访说明"), blank=True)
-    concluded_at = models.DateTimeField(_("回访完成时间"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("回访完成时间"), null=True, blank=True, db_index=True)
     concluded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("回访人"),

@@ -37,7 +37,7 @@ class WorkOrder(models.Model):
         _("状态"), max_length=12, choices=WorkOrderState.choices, db_index=True
     )
     instructions = models.TextField(_("办理要求"), blank=True)
-    issued_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("派单时间"), null=True, blank=True, db_index=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -220,3 +220,20 @@ def test_a_centre_leader_does_not_see_another_centre(
         everyone = metrics(people.admin, Filters(period=MARCH))["received"].value
         only_b = metrics(people.admin, Filters(period=MARCH, centre=org.centre_b))["received"]
     assert (centre_a, everyone, only_b.value) == (5, 6, 1)
+
+
+def test_the_combined_queries_agree_with_each_figure_s_own_rows(
+    march: dict[str, Case], people: Personas, org: Org
+) -> None:
+    from doudi.analytics.selectors import SPECS, metric
+
+    for user, filters in (
+        (people.leader_a, Filters(period=MARCH)),
+        (people.leader_x, Filters(period=MARCH)),
+        (people.admin, Filters(period=MARCH, department=org.dept_x)),
+        (people.admin, Filters(period=MARCH, channel="window")),
+    ):
+        with time_machine.travel(at("2026-04-01 09:00"), tick=False):
+            combined = metrics(user, filters)
+            for spec in SPECS:
+                assert combined[spec.key] == metric(user, filters, spec), (user, spec.key)
