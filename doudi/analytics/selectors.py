@@ -20,6 +20,9 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from doudi.accountability.models import Finding
+from doudi.accountability.workflow import COUNTING_STATES
+from doudi.analytics.models import ModelWindowCriteria
 from doudi.cases.access import case_visibility
 from doudi.cases.models import Case
 from doudi.cases.selectors import visible_cases
@@ -475,3 +478,128 @@ def overdue_list(user: AnyUser, filters: Filters, *, limit: int = 20) -> list[Cl
         .select_related("case", "work_order__department")
         .order_by("due_at")[:limit]
     )
+
+
+# --- Rankings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowRow:
+    window_id: int
+    name: str
+    code: str
+    centre: str
+    ratings: int
+    satisfied: int
+    cases: int
+    findings: int
+    qualified: bool  # enough ratings for a rate
+    rate: float | None
+    cases_per_100: float | None
+    model: bool
+
+    @property
+    def rate_shown(self) -> str:
+        return "" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+
+def window_ranking(user: AnyUser, filters: Filters) -> list[WindowRow]:
+    """Windows by satisfaction (ratings in the period), with the 办不成事 cases that name them
+    per 100 ratings (ratings stand for the volume served) and the findings against them.
+    Rates only from ``min_sample`` ratings; model windows clear every bar of the criteria."""
+    criteria = ModelWindowCriteria.current()
+    start, end = filters.span()
+    ratings = (
+        _rated(user, filters)
+        .filter(window__isnull=False)
+        .values("window_id", "window__name", "window__code", "centre__name")
+        .annotate(n=Count("id"), good=Count("id", filter=~Q(level__in=BAD_LEVELS)))
+    )
+    cases = dict(
+        _received(user, filters)
+        .filter(windows__isnull=False)
+        .values_list("windows__id")
+        .annotate(n=Count("id", distinct=True))
+    )
+    findings = dict(
+        Finding.objects.filter(
+            case_q(user, filters, "case__"),
+            state__in=COUNTING_STATES,
+            recorded_at__gte=start,
+            recorded_at__lt=end,
+            window__isnull=False,
+        )
+        .values_list("window_id")
+        .annotate(n=Count("id"))
+    )
+    rows = []
+    for row in ratings:
+        n, good = row["n"], row["good"]
+        qualified = n >= criteria.min_sample
+        rate = good / n if qualified else None
+        per_100 = cases.get(row["window_id"], 0) * 100 / n if qualified else None
+        model = (
+            n >= criteria.min_ratings
+            and rate is not None
+            and rate >= float(criteria.min_satisfaction)
+            and per_100 is not None
+            and per_100 <= float(criteria.max_cases_per_100)
+            and findings.get(row["window_id"], 0) <= criteria.max_findings
+        )
+        rows.append(
+            WindowRow(
+                window_id=row["window_id"], name=row["window__name"], code=row["window__code"],
+                centre=row["centre__name"], ratings=n, satisfied=good,
+                cases=cases.get(row["window_id"], 0), findings=findings.get(row["window_id"], 0),
+                qualified=qualified, rate=rate, cases_per_100=per_100, model=model,
+            )
+        )  # fmt: skip
+    rows.sort(key=lambda r: (not r.qualified, -(r.rate or 0), r.cases_per_100 or 0, r.code))
+    return rows
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    department_id: int
+    name: str
+    issued: int
+    disputed: int
+    answered: int
+    on_time: int
+    qualified: bool
+    on_time_rate: float | None
+    dispute_rate: float | None
+
+
+def department_ranking(user: AnyUser, filters: Filters) -> list[DepartmentRow]:
+    """Departments by the share of their answers in time (answer clocks stopped in the
+    period), with their dispute rate (work orders issued in the period)."""
+    minimum = ModelWindowCriteria.current().min_sample
+    disputed = Exists(WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), kind="dispute"))
+    issued: dict[int, dict[str, Any]] = {
+        row["department_id"]: dict(row)
+        for row in _issued(user, filters)
+        .values("department_id", "department__name")
+        .annotate(n=Count("id"), disputed=Count("id", filter=disputed))
+    }
+    answered: dict[int, dict[str, Any]] = {
+        row["work_order__department_id"]: dict(row)
+        for row in _stopped_in(_clocks(user, filters, ClockKind.ANSWER), filters)
+        .values("work_order__department_id", "work_order__department__name")
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(late_working_days=0)))
+    }
+    rows = []
+    for pk in set(issued) | set(answered):
+        out, done = issued.get(pk, {}), answered.get(pk, {})
+        name = out.get("department__name") or done.get("work_order__department__name", "")
+        n_issued, n_done = out.get("n", 0), done.get("n", 0)
+        rows.append(
+            DepartmentRow(
+                department_id=pk, name=name, issued=n_issued, disputed=out.get("disputed", 0),
+                answered=n_done, on_time=done.get("on_time", 0), qualified=n_done >= minimum,
+                on_time_rate=done.get("on_time", 0) / n_done if n_done >= minimum else None,
+                dispute_rate=out.get("disputed", 0) / n_issued if n_issued >= minimum else None,
+            )
+        )  # fmt: skip
+    rows.sort(key=lambda r: (not r.qualified, -(r.on_time_rate or 0), r.name))
+    return rows

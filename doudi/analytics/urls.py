@@ -6,4 +6,5 @@ app_name = "analytics"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.drill, name="drill"),
+    path("rankings/", views.rankings, name="rankings"),
 ]

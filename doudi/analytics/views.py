@@ -16,6 +16,7 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Capability
 from doudi.analytics import selectors
 from doudi.analytics.forms import FilterForm
+from doudi.analytics.models import ModelWindowCriteria
 from doudi.cases.models import Channel
 from doudi.directory.selectors import visible_centres, visible_departments
 
@@ -134,3 +135,27 @@ def drill(request: HttpRequest) -> HttpResponse:
         "period": form.cleaned_data["period"],
     }
     return render(request, "analytics/drill.html", context)
+
+
+@login_required
+@require_GET
+def rankings(request: HttpRequest) -> HttpResponse:
+    """Windows and departments ranked, model windows, and where the 办不成事 cases and the
+    findings concentrate."""
+    user = _member(request)
+    form = _form(request, user)
+    context: dict[str, Any] = {"form": form, "criteria": ModelWindowCriteria.current()}
+    if form.is_valid():
+        filters = form.filters()
+        windows = selectors.window_ranking(user, filters)
+        context.update(
+            period=filters.period,
+            windows=windows,
+            models=[row for row in windows if row.model],
+            most_cases=sorted((r for r in windows if r.cases), key=lambda r: -r.cases)[:10],
+            most_findings=sorted((r for r in windows if r.findings), key=lambda r: -r.findings)[
+                :10
+            ],
+            departments=selectors.department_ranking(user, filters),
+        )
+    return render(request, "analytics/rankings.html", context)

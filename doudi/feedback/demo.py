@@ -48,7 +48,7 @@ BAD_RATINGS = (
 
 
 def demo_feedback_load(*, now: datetime | None = None) -> int:
-    """Ratings of the district's windows over 30 days, three 差评 of today (to verify,
+    """Ratings of the district's windows over 45 days, three 差评 of today (to verify,
     verified, appealed), concluded return visits of most answered cases, and findings."""
     if Rating.objects.exists() or not Case.objects.exists():
         return 0
@@ -89,7 +89,7 @@ def _good_ratings(
     for person in staff:
         by_window.setdefault(person.window_id or 0, []).append(person)
     moments = []
-    for index in range(160):
+    for index in range(600):
         window = rng.choice(windows)
         level = rng.choices((5, 4, 3), weights=(62, 28, 10))[0]
         people = by_window.get(window.pk, [])
@@ -105,7 +105,7 @@ def _good_ratings(
             comment=rng.choice(GOOD_COMMENTS),
             staff=rng.choice(people) if people and rng.random() < 0.7 else None,
         )
-        moments.append((rating.pk, _working_moment(rng, now, days=30)))
+        moments.append((rating.pk, _working_moment(rng, now, days=45)))
     for pk, moment in moments:
         Rating.objects.filter(pk=pk).update(rated_at=moment)
         RatingEvent.objects.filter(rating_id=pk).update(at=moment)

@@ -33,3 +33,8 @@ def test_the_leader_reads_the_figures_and_drills_down(
     page.wait_for_selector("[data-testid=drill-cases]")
     assert f"共 {received} 件" in page.inner_text("[data-testid=drill-cases]")
     shot(page, "dashboard-drill")
+    page.go_back()
+    page.click("[data-testid=open-rankings]")
+    page.wait_for_selector("[data-testid=window-ranking]")
+    assert page.locator("[data-testid=window-ranking] tbody tr").count() >= 5
+    shot(page, "rankings")

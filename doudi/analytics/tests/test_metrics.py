@@ -237,3 +237,38 @@ def test_the_combined_queries_agree_with_each_figure_s_own_rows(
             combined = metrics(user, filters)
             for spec in SPECS:
                 assert combined[spec.key] == metric(user, filters, spec), (user, spec.key)
+
+
+def test_rankings_need_a_sample_and_name_model_windows(
+    march: dict[str, Case], people: Personas, org: Org, client_for
+) -> None:
+    from doudi.analytics.models import ModelWindowCriteria
+    from doudi.analytics.selectors import department_ranking, window_ranking
+
+    ModelWindowCriteria.objects.create(
+        min_ratings=2, min_satisfaction="0.40", max_cases_per_100=500, max_findings=0, min_sample=2
+    )
+    with time_machine.travel(at("2026-03-07 09:00"), tick=False):
+        rating_submit(window=org.window_a_y, event_key="t3", scores=Scores(level=5))
+    with time_machine.travel(at("2026-04-01 09:00"), tick=False):
+        filters = Filters(period=MARCH)
+        windows = {row.code: row for row in window_ranking(people.leader_a, filters)}
+        departments = {row.name: row for row in department_ranking(people.leader_a, filters)}
+    # Window A-01: two ratings (满意, 非常不满意): 50%, a model window at a 40% bar.
+    first = windows[org.window_a_x.code]
+    assert (first.ratings, first.satisfied, first.rate, first.model) == (2, 1, 0.5, True)
+    # Window A-02: one rating, below the sample of two: not ranked, no rate.
+    second = windows[org.window_a_y.code]
+    assert (second.qualified, second.rate, second.model) == (False, None, False)
+    # Department X answered two work orders in March, one in time; Y none (it disputed).
+    x = departments["区人社局"]
+    assert (x.answered, x.on_time, x.on_time_rate) == (2, 1, 0.5)
+    y = departments["区市场监管局"]
+    assert (y.issued, y.disputed, y.qualified) == (1, 1, False)
+    html = (
+        client_for(people.leader_a)
+        .get("/analytics/rankings/?preset=custom&start=2026-03-01&end=2026-03-31")
+        .content.decode()
+    )
+    assert 'data-testid="model-window"' in html
+    assert "样本不足" in html
