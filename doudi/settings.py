@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "doudi.feedback",
     "doudi.accountability",
     "doudi.analytics",
+    "doudi.exports",
     "doudi.notify",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("feedback/", include("doudi.feedback.urls")),
     path("accountability/", include("doudi.accountability.urls")),
     path("analytics/", include("doudi.analytics.urls")),
+    path("exports/", include("doudi.exports.urls")),
     path("", include("doudi.cases.public_urls")),
     path("", include("doudi.feedback.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -133,6 +133,8 @@ def drill(request: HttpRequest) -> HttpResponse:
         "label": LABELS[key],
         "side": side,
         "period": form.cleaned_data["period"],
+        "export_kind": "drill",
+        "can_unmask_export": may(user, Capability.PERSONAL_DATA),
     }
     return render(request, "analytics/drill.html", context)
 

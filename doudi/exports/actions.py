@@ -1,0 +1,175 @@
+"""Asking for an export (checked and logged) and writing it (in the worker).
+
+Steps of ``export_run``: claim the job (queued → running, one conditional update); count the
+rows; write them in chunks of 2,000 — CSV with a BOM so that Chinese Excel opens it, or XLSX in
+openpyxl's write-only mode — recording progress after each chunk; mark it done with the file
+name, or failed with the error, which the page shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doudi.accounts.roles import Capability, capabilities_of
+from doudi.audit.actions import audit_record
+from doudi.cases.access import CONFIDENTIAL_ROLES
+from doudi.cases.workflow import DomainError
+from doudi.exports.models import ExportFormat, ExportJob, ExportStatus
+from doudi.exports.sources import SOURCES
+from doudi.lib.masking import mask_name, mask_phone
+
+if TYPE_CHECKING:
+    from doudi.accounts.models import User
+
+logger = logging.getLogger(__name__)
+CHUNK = 2000
+# Exports are kept this long, then deleted by the cleanup task.
+KEEP_DAYS = 7
+
+
+def export_dir() -> Path:
+    return Path(settings.DATA_DIR) / "exports"
+
+
+def export_request(
+    *, actor: User, kind: str, params: dict[str, str], fmt: str, unmask: bool = False
+) -> ExportJob:
+    """Queue an export of a list the user can see; the full personal data only for a role that
+    may see it, and logged."""
+    if kind not in SOURCES:
+        raise DomainError(_("不能导出这个列表。"))
+    if fmt not in ExportFormat.values:
+        raise DomainError(_("请选择导出格式。"))
+    if unmask and Capability.PERSONAL_DATA not in capabilities_of(actor.role):
+        raise DomainError(_("您的角色不能导出完整个人信息。"))
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            user=actor, kind=kind, params=params, format=fmt, unmasked=unmask
+        )
+        audit_record(
+            actor=actor,
+            action="export.unmasked" if unmask else "export",
+            object_type="export",
+            object_id=job.pk,
+            detail={"kind": kind, "params": params, "format": fmt},
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from doudi.exports.tasks import run_export
+
+    run_export(job_id)
+
+
+HEADERS = (
+    "案件编号", "登记时间", "中心", "渠道", "状态", "所办事项", "标题", "反映人", "联系电话",
+    "跑动次数", "答复时间", "答复用时（工作日）", "重办次数",
+)  # fmt: skip
+
+
+def _rows(cases: Any, *, unmasked: bool, role: str) -> Iterator[list[Any]]:
+    for case in cases.iterator(chunk_size=CHUNK):
+        full = unmasked and (not case.is_confidential or role in CONFIDENTIAL_ROLES)
+        name = "" if case.is_anonymous else case.reporter_name
+        phone = "" if case.is_anonymous else case.reporter_phone
+        yield [
+            case.number,
+            timezone.localtime(case.registered_at).strftime("%Y-%m-%d %H:%M"),
+            case.centre.name,
+            case.get_channel_display(),
+            case.get_state_display(),
+            case.matter,
+            case.title,
+            name if full else mask_name(name),
+            phone if full else mask_phone(phone),
+            case.visits,
+            timezone.localtime(case.answered_at).strftime("%Y-%m-%d %H:%M")
+            if case.answered_at
+            else "",
+            case.answer_working_days if case.answer_working_days is not None else "",
+            case.reopen_count,
+        ]
+
+
+def export_run(job_id: int) -> ExportJob:
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING
+    )
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if not claimed:
+        return job
+    try:
+        cases = (
+            SOURCES[job.kind](job.user, job.params)
+            .select_related("centre", "service_item")
+            .order_by("-registered_at", "-id")
+        )
+        total = cases.count()
+        ExportJob.objects.filter(pk=job.pk).update(total=total)
+        export_dir().mkdir(parents=True, exist_ok=True)
+        path = export_dir() / f"{job.pk}-{job.filename}"
+        rows = _rows(cases, unmasked=job.unmasked, role=job.user.role)
+        if job.format == ExportFormat.CSV:
+            _write_csv(path, rows, job)
+        else:
+            _write_xlsx(path, rows, job)
+    except Exception as exc:
+        logger.exception("export %s failed", job_id)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED, error=str(exc)[:200], finished_at=timezone.now()
+        )
+    else:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.DONE, file=path.name, written=total, finished_at=timezone.now()
+        )
+    job.refresh_from_db()
+    return job
+
+
+def _progress(job: ExportJob, written: int) -> None:
+    if written % CHUNK == 0:
+        ExportJob.objects.filter(pk=job.pk).update(written=written)
+
+
+def _write_csv(path: Path, rows: Iterator[list[Any]], job: ExportJob) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for written, row in enumerate(rows, 1):
+            writer.writerow(row)
+            _progress(job, written)
+
+
+def _write_xlsx(path: Path, rows: Iterator[list[Any]], job: ExportJob) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="案件")
+    sheet.append(list(HEADERS))
+    for written, row in enumerate(rows, 1):
+        sheet.append(row)
+        _progress(job, written)
+    book.save(path)
+
+
+def exports_purge(*, now: Any = None) -> int:
+    """Delete exports older than KEEP_DAYS, and their files."""
+    now = now or timezone.now()
+    old = ExportJob.objects.filter(created_at__lt=now - timedelta(days=KEEP_DAYS))
+    for job in old:
+        if job.file:
+            (export_dir() / job.file).unlink(missing_ok=True)
+    deleted, _ = old.delete()
+    return deleted
