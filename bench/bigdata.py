@@ -11,8 +11,10 @@ weeks still open. Rows are written with COPY on PostgreSQL and executemany on SQ
 ids given here so that no row needs a round trip; personal data is encrypted once per value of
 a small pool (the ciphertexts repeat, which a benchmark does not mind).
 
-Steps: read the directory; plan each case from ``random.Random(seed)``; write the tables in
-batches of 20,000 cases, parents before children; finally update the sequences (PostgreSQL).
+Steps: read the directory; plan each case from ``random.Random(seed)``, in the order of
+registration (as a real history is written, which keeps a month's rows together on disk);
+write the tables in batches of 20,000 cases, parents before children; finally update the
+sequences (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -40,11 +42,13 @@ def generate(n: int, *, seed: int = 1, now: datetime | None = None, log: Any = p
     writer = _Writer(connection)
     ids = _Ids(connection)
     done = 0
+    span = timedelta(days=YEARS * 365)
     while done < n:
         size = min(BATCH, n - done)
         rows = _Rows()
-        for _ in range(size):
-            _plan_case(world, rows, ids, now)
+        for k in range(done, done + size):
+            # In the order they were registered, as a real history is written.
+            _plan_case(world, rows, ids, now, now - span + span * k / n)
         with transaction.atomic():
             rows.write(writer)
         done += size
@@ -223,7 +227,9 @@ def _pick(rng: random.Random, table: Iterable[tuple[str, int]]) -> str:
     return rng.choices(names, weights=weights)[0]
 
 
-def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime) -> None:
+def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime, moment: datetime) -> None:
+    from django.utils import timezone
+
     from doudi.cases.models import Case, CaseEvent, registration_fields
     from doudi.deadlines.models import Clock
     from doudi.feedback.models import Rating, ReturnVisit
@@ -231,14 +237,14 @@ def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime) -> None:
     from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
 
     rng = world.rng
-    age = timedelta(seconds=rng.randrange(YEARS * 365 * 86400))
-    registered = now - age
-    # Office hours, weekdays mostly.
-    registered = registered.replace(
+    # Office hours on the planned day.
+    local = timezone.localtime(moment)
+    registered = local.replace(
         hour=rng.choice((9, 10, 10, 11, 14, 15, 16, 17)), minute=rng.randrange(60)
     )
     if registered > now:
-        registered -= timedelta(days=1)
+        registered = now - timedelta(minutes=rng.randrange(1, 60))
+    age = now - registered
     centre = rng.choices(world.centres, weights=world.centre_weights)[0]
     item_id, department_id, _ = rng.choice(world.items)
     windows = world.windows.get(centre) or []
