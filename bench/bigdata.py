@@ -48,7 +48,7 @@ def generate(n: int, *, seed: int = 1, now: datetime | None = None, log: Any = p
         rows = _Rows()
         for k in range(done, done + size):
             # In the order they were registered, as a real history is written.
-            _plan_case(world, rows, ids, now, now - span + span * k / n)
+            _plan_case(world, rows, ids, now, now - span + span * (k / n))
         with transaction.atomic():
             rows.write(writer)
         done += size
