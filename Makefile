@@ -56,6 +56,8 @@ contracts: install
 bench: install vendor
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/workorders.py
+	$(BIN)/python bench/dashboard.py --data-dir var/bench-1m
+	$(BIN)/python bench/export.py --data-dir var/bench-1m
 
 clean:
 	rm -rf $(VENV) build $(NODE_MODULES) test-artifacts

@@ -35,6 +35,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
+    if args.data_dir:
+        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     os.environ["DOUDI_DATA_DIR"] = args.data_dir or tempfile.mkdtemp(prefix="doudi-bench-")
     os.environ["DOUDI_ENV"] = "development"
     os.environ.pop("REDIS_URL", None)

@@ -19,7 +19,7 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Capability, capabilities_of
 from doudi.cases.access import access_case
 from doudi.cases.workflow import DomainError
-from doudi.core.feedback import form_errors_to_messages
+from doudi.core.feedback import act_with_messages, form_errors_to_messages
 from doudi.core.statetable import moves_from
 from doudi.directory.access import access_staff
 
@@ -65,18 +65,14 @@ def finding_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     finding = access_finding(user, pk)
     if move not in FINDING_MOVES:
         raise Http404
-    form = FindingMoveForm(request.POST, prefix=move)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect("accountability:finding", pk=finding.pk)
-    try:
-        actions.finding_move(
-            actor=user, finding_id=finding.pk, move_name=move, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(FINDING_MOVES[move].label))
+    act_with_messages(
+        request,
+        FindingMoveForm(request.POST, prefix=move),
+        lambda data: actions.finding_move(
+            actor=user, finding_id=finding.pk, move_name=move, reason=data["reason"]
+        ),
+        str(FINDING_MOVES[move].label),
+    )
     return redirect("accountability:finding", pk=finding.pk)
 
 

@@ -17,7 +17,7 @@ from doudi.accounts.roles import Capability, capabilities_of
 from doudi.cases.access import access_case
 from doudi.cases.presenters import present_case
 from doudi.cases.workflow import DomainError
-from doudi.core.feedback import form_errors_to_messages
+from doudi.core.feedback import act_with_messages, form_errors_to_messages
 from doudi.core.statetable import moves_from
 from doudi.feedback import actions, selectors
 from doudi.feedback.access import access_rating, access_visit
@@ -157,18 +157,14 @@ def rating_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     rating = access_rating(user, pk)
     if move not in RATING_MOVES:
         raise Http404
-    form = RatingMoveForm(request.POST, prefix=move)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect("feedback:rating", pk=rating.pk)
-    try:
-        actions.rating_move(
-            actor=user, rating_id=rating.pk, move_name=move, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(RATING_MOVES[move].label))
+    act_with_messages(
+        request,
+        RatingMoveForm(request.POST, prefix=move),
+        lambda data: actions.rating_move(
+            actor=user, rating_id=rating.pk, move_name=move, reason=data["reason"]
+        ),
+        str(RATING_MOVES[move].label),
+    )
     return redirect("feedback:rating", pk=rating.pk)
 
 
