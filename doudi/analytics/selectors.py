@@ -434,7 +434,6 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
         "labels": [d.isoformat() for d in days],
         "received": [trend_in[d] for d in days],
         "answered": [trend_done[d] for d in days],
-        "bucket": [kind],
     }
     out.channels = _rows(received, "channel", "channel")
     out.causes = _rows(

@@ -121,7 +121,8 @@ def drill(request: HttpRequest) -> HttpResponse:
     user = _member(request)
     key = request.GET.get("metric", "")
     side = request.GET.get("side", "num")
-    if key not in selectors.SPEC_BY_KEY or side not in ("num", "den"):
+    spec = selectors.SPEC_BY_KEY.get(key)
+    if spec is None or not spec.drillable or side not in ("num", "den"):
         raise Http404
     form = _form(request, user)
     if not form.is_valid():

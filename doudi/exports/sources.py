@@ -34,7 +34,8 @@ def _drill(user: User, params: dict[str, str]) -> QuerySet[Case]:
         departments=visible_departments(user),
     )
     key, side = params.get("metric", ""), params.get("side", "num")
-    if not form.is_valid() or key not in SPEC_BY_KEY:
+    spec = SPEC_BY_KEY.get(key)
+    if not form.is_valid() or spec is None or not spec.drillable:
         return Case.objects.none()
     return drill_cases(user, form.filters(), key, side)
 

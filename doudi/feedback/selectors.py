@@ -68,10 +68,6 @@ def rating_events(rating: Rating) -> list[RatingEvent]:
     return list(rating.events.select_related("actor"))
 
 
-def appeals_waiting(user: AnyUser) -> QuerySet[Rating]:
-    return rating_list(user, state=RatingState.APPEALED)
-
-
 def window_staff(window: Window) -> list[Staff]:
     return list(Staff.objects.filter(window=window, is_active=True).order_by("employee_no"))
 

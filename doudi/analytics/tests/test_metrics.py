@@ -196,6 +196,9 @@ def test_the_dashboard_is_for_roles_with_figures_only(people: Personas, client_f
     assert client_for(people.handler_x).get("/analytics/").status_code == 404
     assert Client().get("/analytics/").status_code == 302
     assert client_for(people.leader_a).get("/analytics/cases/?metric=nope").status_code == 404
+    # Window ratings are not cases: that figure has no drill-down (not a server error).
+    drill = "/analytics/cases/?metric=satisfied_rate&side=num"
+    assert client_for(people.leader_a).get(drill).status_code == 404
 
 
 def test_a_bad_period_gets_a_message(people: Personas, client_for) -> None:
