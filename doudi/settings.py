@@ -133,6 +133,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": config.env_int("DOUDI_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
     }
+    if config.env_bool("DOUDI_TEST_SQLITE_FILE", False):
+        # Browser tests: Django's in-memory test database is shared-cache SQLite, whose table
+        # locks ignore the busy timeout, so two concurrent requests to the live server can fail
+        # with "database table is locked". A file database behaves as production does.
+        _db["TEST"] = {"NAME": str(DATA_DIR / "test-browser.sqlite3")}
 else:
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}

@@ -30,6 +30,6 @@ done_stage "PostgreSQL tests"
 
 stage "browser tests (Chromium via Playwright)"
 export DOUDI_SCREENSHOTS="${DOUDI_SCREENSHOTS:-$PWD/test-artifacts/screenshots}"
-$BIN/pytest -q -m browser -n 2 --dist loadfile
+DOUDI_TEST_SQLITE_FILE=1 $BIN/pytest -q -m browser -n 2 --dist loadfile
 done_stage "browser tests"
 echo "screenshots: $DOUDI_SCREENSHOTS"
