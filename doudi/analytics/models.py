@@ -33,3 +33,103 @@ class ModelWindowCriteria(models.Model):
     def current(cls) -> ModelWindowCriteria:
         row = cls.objects.order_by("pk").first()
         return row if row is not None else cls()
+
+
+# --- Roll-up of the figures ---------------------------------------------------------------------
+# The dashboard's figures are sums over DailyFigure rows instead of aggregates over millions of
+# cases. Each case (and each window rating without a case) contributes "facts": counts for a
+# day, a centre, a channel, a cause and a set of departments. Its last contribution is kept in
+# FigureSource, so that a change is applied as the difference. Actions mark what they touched in
+# DirtySource (in their own transaction, by signals); readers and a periodic task apply the
+# marks before reading, so a figure read is exact. docs/metrics.md explains the figures.
+
+COUNTERS: tuple[str, ...] = (
+    "received",  # registration day
+    "open",
+    "spot",
+    "visits_sum",
+    "answered",  # the task force's acceptance day
+    "answer_days_n",
+    "answer_days_sum",
+    "issued",  # work orders, by the issue day
+    "disputed",
+    "sign_due",  # sign-for clocks, by the due day
+    "sign_met",
+    "answer_met",  # answer clocks, by the stop day
+    "answer_on_time",
+    "fix_met",  # 差评 fix clocks, by the stop day
+    "fix_on_time",
+    "visited",  # return visits that reached the reporter, by the conclusion day
+    "solved",
+    "reopened",
+    "rated",  # ratings not excluded, by the rating day
+    "rated_good",
+)
+
+ALL_DEPARTMENTS = 0  # the department key of the rows that count for every department
+NO_CAUSE = 0
+
+
+class DailyFigure(models.Model):
+    """Counters for one day, centre, department key, channel and cause.
+
+    ``department`` is a key, not a foreign key: 0 counts everything; a department's id counts
+    what falls in its subtree (each row is written once for every ancestor of the departments
+    concerned), so a department filter reads its own key and never adds a subtree twice.
+    """
+
+    day = models.DateField()
+    centre = models.PositiveIntegerField()
+    department = models.PositiveIntegerField()
+    channel = models.CharField(max_length=16)
+    cause = models.PositiveIntegerField()
+    received = models.BigIntegerField(default=0)
+    open = models.BigIntegerField(default=0)
+    spot = models.BigIntegerField(default=0)
+    visits_sum = models.BigIntegerField(default=0)
+    answered = models.BigIntegerField(default=0)
+    answer_days_n = models.BigIntegerField(default=0)
+    answer_days_sum = models.BigIntegerField(default=0)
+    issued = models.BigIntegerField(default=0)
+    disputed = models.BigIntegerField(default=0)
+    sign_due = models.BigIntegerField(default=0)
+    sign_met = models.BigIntegerField(default=0)
+    answer_met = models.BigIntegerField(default=0)
+    answer_on_time = models.BigIntegerField(default=0)
+    fix_met = models.BigIntegerField(default=0)
+    fix_on_time = models.BigIntegerField(default=0)
+    visited = models.BigIntegerField(default=0)
+    solved = models.BigIntegerField(default=0)
+    reopened = models.BigIntegerField(default=0)
+    rated = models.BigIntegerField(default=0)
+    rated_good = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "day", "centre", "channel", "cause"],
+                name="analytics_dailyfigure_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.centre}/{self.department}/{self.channel}/{self.cause}"
+
+
+class FigureSource(models.Model):
+    """The last contribution of one case ("c<id>") or window rating ("r<id>")."""
+
+    key = models.CharField(max_length=24, primary_key=True)
+    facts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DirtySource(models.Model):
+    """A case or rating changed since its contribution was applied."""
+
+    key = models.CharField(max_length=24, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -16,13 +16,28 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from doudi.accountability.models import Finding
 from doudi.accountability.workflow import COUNTING_STATES
-from doudi.analytics.models import ModelWindowCriteria
+from doudi.accounts.access import (
+    active_user,
+    department_scope_q,
+    is_centre_scoped,
+    is_global,
+    may,
+)
+from doudi.accounts.roles import Capability
+from doudi.analytics import rollup
+from doudi.analytics.models import (
+    ALL_DEPARTMENTS,
+    COUNTERS,
+    NO_CAUSE,
+    DailyFigure,
+    ModelWindowCriteria,
+)
 from doudi.cases.access import case_visibility
 from doudi.cases.models import Case
 from doudi.cases.selectors import visible_cases
@@ -82,11 +97,19 @@ def scoped_cases(user: AnyUser, filters: Filters) -> QuerySet[Case]:
     return Case.objects.filter(case_q(user, filters))
 
 
-def _orders(user: AnyUser, filters: Filters) -> QuerySet[WorkOrder]:
-    orders = WorkOrder.objects.filter(case_q(user, filters, "case__"))
+def _own_orders_q(user: AnyUser, filters: Filters, prefix: str = "") -> Q:
+    """Work-order figures count a department's own work orders only: those of the filter's
+    department and, for a department's reader, of the reader's department."""
+    condition = Q()
     if filters.department is not None:
-        orders = orders.filter(department__path__startswith=filters.department.path)
-    return orders
+        condition &= Q(**{f"{prefix}department__path__startswith": filters.department.path})
+    if not is_global(user) and not is_centre_scoped(user):
+        condition &= department_scope_q(user, f"{prefix}department__")
+    return condition
+
+
+def _orders(user: AnyUser, filters: Filters) -> QuerySet[WorkOrder]:
+    return WorkOrder.objects.filter(case_q(user, filters, "case__"), _own_orders_q(user, filters))
 
 
 def _ratings(user: AnyUser, filters: Filters) -> QuerySet[Rating]:
@@ -94,10 +117,19 @@ def _ratings(user: AnyUser, filters: Filters) -> QuerySet[Rating]:
     if filters.centre is not None:
         ratings = ratings.filter(centre__path__startswith=filters.centre.path)
     if filters.department is not None:
-        ratings = ratings.filter(window__department__path__startswith=filters.department.path)
-    if filters.channel or filters.cause is not None:
-        # A window rating has no channel or cause: only the ratings of cases in the filter.
-        ratings = ratings.filter(case_q(user, filters, "case__"))
+        # As a department sees ratings: its windows' and its staff's.
+        path = filters.department.path
+        ratings = ratings.filter(
+            Q(window__department__path__startswith=path)
+            | Q(staff__department__path__startswith=path)
+        )
+    # A window rating has no channel or cause: only the ratings of cases in the filter.
+    if filters.channel:
+        ratings = ratings.filter(case__channel=filters.channel)
+    if filters.cause is not None:
+        ratings = ratings.filter(
+            Q(case__triage__cause=filters.cause) | Q(case__triage__cause__parent=filters.cause)
+        )
     return ratings
 
 
@@ -143,8 +175,8 @@ def _received(user: AnyUser, f: Filters) -> QuerySet[Case]:
 
 def _clocks(user: AnyUser, f: Filters, kind: str) -> QuerySet[Clock]:
     clocks = Clock.objects.filter(case_q(user, f, "case__"), kind=kind)
-    if f.department is not None and kind in (ClockKind.SIGN, ClockKind.ANSWER):
-        clocks = clocks.filter(work_order__department__path__startswith=f.department.path)
+    if kind in (ClockKind.SIGN, ClockKind.ANSWER):
+        clocks = clocks.filter(_own_orders_q(user, f, "work_order__"))
     return clocks
 
 
@@ -302,10 +334,20 @@ def metric(user: AnyUser, filters: Filters, spec: Spec) -> Metric:
 
 
 def metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
-    """Every figure, with one aggregate query per kind of row instead of two per figure.
+    """Every figure: from the roll-up when it can answer for the reader's scope and the
+    filters (always, for a user with a scope), else counted from the rows."""
+    scope = rollup_scope(user, filters)
+    if scope is None:
+        return live_metrics(user, filters)
+    return _rollup_metrics(user, filters, scope)
 
-    The counts equal those of the specs' parts (``metric``), which the drill-down uses; a test
-    holds the two together.
+
+def live_metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
+    """Every figure counted from the rows, with one aggregate query per kind of row instead of
+    two per figure.
+
+    The counts equal those of the specs' parts (``metric``), which the drill-down uses, and
+    those of the roll-up; tests hold the three together.
     """
     counts: dict[str, tuple[int, int]] = {}
     means: dict[str, float | None] = {}
@@ -335,7 +377,7 @@ def metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
             stopped_at__gte=start,
             stopped_at__lt=end,
         )
-        .filter(_clock_department_q(filters))
+        .filter(_answer_or_fix_q(user, filters))
         .values("kind")
         .annotate(n=Count("id"), on_time=Count("id", filter=Q(late_working_days=0)))
     )
@@ -356,12 +398,24 @@ def metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
     disputed = Exists(WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), kind="dispute"))
     iss = _issued(user, filters).aggregate(n=Count("id"), disputed=Count("id", filter=disputed))
     counts["dispute_rate"] = (iss["disputed"], iss["n"])
+    counts.update(_running_counts(user, filters))
+    return _assemble(counts, means)
+
+
+def _running_counts(user: AnyUser, filters: Filters) -> dict[str, tuple[int, int]]:
     run = _running(user, filters).aggregate(
         overdue=Count("id", filter=Q(state=ClockState.OVERDUE)),
         provisional=Count("id", filter=Q(provisional=True)),
     )
-    counts["overdue_now"] = (run["overdue"], run["overdue"])
-    counts["provisional"] = (run["provisional"], run["provisional"])
+    return {
+        "overdue_now": (run["overdue"], run["overdue"]),
+        "provisional": (run["provisional"], run["provisional"]),
+    }
+
+
+def _assemble(
+    counts: dict[str, tuple[int, int]], means: dict[str, float | None]
+) -> dict[str, Metric]:
     out = {}
     for spec in SPECS:
         num, den = counts[spec.key]
@@ -376,13 +430,96 @@ def metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
     return out
 
 
-def _clock_department_q(filters: Filters) -> Q:
-    """Answer clocks belong to a work order: with a department filter, only its own."""
-    if filters.department is None:
-        return Q()
-    return Q(kind=ClockKind.FIX) | Q(
-        work_order__department__path__startswith=filters.department.path
-    )
+# --- The roll-up (doudi/analytics/rollup.py) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollupScope:
+    department: int  # the roll-up's department key: 0 for all
+    centres: list[int] | None  # None: every centre
+
+
+def rollup_scope(user: AnyUser, filters: Filters) -> RollupScope | None:
+    """The roll-up rows that hold exactly the reader's scope narrowed by the filters, or None
+    when only the rows can answer (a user without a scope, who sees nothing; a department's
+    reader filtering on an unrelated department)."""
+    member = active_user(user)
+    if member is None or not may(member, Capability.CASE_VIEW):
+        return None
+    centre, department = filters.centre, filters.department
+    if is_centre_scoped(member):
+        centre = _narrower(member.scope_centre, centre)
+        if centre is None:
+            return RollupScope(department=ALL_DEPARTMENTS, centres=[])  # outside the scope
+    elif not is_global(member):
+        if member.scope_department is None:
+            return None
+        department = _narrower(member.scope_department, department)
+        if department is None:
+            # Two unrelated departments still share the cases about one's service items sent
+            # to the other: only the rows can answer.
+            return None
+    centres = None
+    if centre is not None:
+        centres = list(
+            Centre.objects.filter(path__startswith=centre.path).values_list("pk", flat=True)
+        )
+    return RollupScope(department=department.pk if department else ALL_DEPARTMENTS, centres=centres)
+
+
+def _narrower(root: Any, chosen: Any) -> Any:
+    """Of a scope's root node and a filter's node, the one inside the other (None: disjoint)."""
+    if chosen is None or chosen.path.startswith(root.path):
+        return chosen or root
+    if root.path.startswith(chosen.path):
+        return root
+    return None
+
+
+def _rollup_rows(filters: Filters, scope: RollupScope) -> QuerySet[DailyFigure]:
+    rollup.apply_marks()
+    causes = None
+    if filters.cause is not None:
+        causes = [filters.cause.pk, *filters.cause.children.values_list("pk", flat=True)]
+    return DailyFigure.objects.filter(
+        rollup.rows_q(
+            start=filters.period.start, end=filters.period.end, department=scope.department,
+            centres=scope.centres, channel=filters.channel, causes=causes,
+        )
+    )  # fmt: skip
+
+
+def _rollup_metrics(user: AnyUser, filters: Filters, scope: RollupScope) -> dict[str, Metric]:
+    sums = _rollup_rows(filters, scope).aggregate(**{c: Sum(c) for c in COUNTERS})
+    n = {c: int(sums[c] or 0) for c in COUNTERS}
+    open_, received = n["open"], n["received"]
+    counts = {
+        "received": (received, received),
+        "open": (open_, open_),
+        "closed": (received - open_, received - open_),
+        "on_the_spot_rate": (n["spot"], received),
+        "visits": (received, received),
+        "answer_days": (n["answered"], n["answered"]),
+        "response_rate": (n["sign_met"], n["sign_due"]),
+        "on_time_rate": (n["answer_on_time"], n["answer_met"]),
+        "bad_review_fixed_rate": (n["fix_on_time"], n["fix_met"]),
+        "solved_rate": (n["solved"], n["visited"]),
+        "reopen_rate": (n["reopened"], n["visited"]),
+        "satisfied_rate": (n["rated_good"], n["rated"]),
+        "dispute_rate": (n["disputed"], n["issued"]),
+    }
+    means = {
+        "visits": n["visits_sum"] / received if received else None,
+        "answer_days": (n["answer_days_sum"] / n["answer_days_n"] if n["answer_days_n"] else None),
+    }
+    counts.update(_running_counts(user, filters))
+    return _assemble(counts, means)
+
+
+def _answer_or_fix_q(user: AnyUser, filters: Filters) -> Q:
+    """Answer clocks of the department's own work orders; a fix clock is the case's."""
+    own = _own_orders_q(user, filters, "work_order__")
+    return own | Q(kind=ClockKind.FIX) if own else Q()
 
 
 def drill_cases(user: AnyUser, filters: Filters, key: str, side: str) -> QuerySet[Case]:
@@ -415,13 +552,34 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
     out = Breakdowns()
     kind = filters.period.bucket()
     days = buckets(filters.period)
-    per_day_in = dict(received.values_list("registered_day").annotate(n=Count("id")))
-    per_day_done = dict(
-        _answered(user, filters)
-        .annotate(d=TruncDate("answered_at"))
-        .values_list("d")
-        .annotate(n=Count("id"))
-    )
+    scope = rollup_scope(user, filters)
+    if scope is not None:
+        rows = _rollup_rows(filters, scope)
+        per_day_in = dict(rows.values_list("day").annotate(n=Sum("received")))
+        per_day_done = dict(rows.values_list("day").annotate(n=Sum("answered")))
+        out.channels = _top(rows, "channel", {})
+        causes = {
+            c.pk: (c.name, c.parent.name if c.parent else None)
+            for c in Cause.objects.select_related("parent")
+        }
+        out.causes = _top(rows.exclude(cause=NO_CAUSE), "cause", causes)
+        centres = {c.pk: (c.name, c.code) for c in Centre.objects.all()}
+        out.centres = _top(rows, "centre", centres, top=None)
+    else:
+        per_day_in = dict(received.values_list("registered_day").annotate(n=Count("id")))
+        per_day_done = dict(
+            _answered(user, filters)
+            .annotate(d=TruncDate("answered_at"))
+            .values_list("d")
+            .annotate(n=Count("id"))
+        )
+        out.channels = _rows(received, "channel", "channel")
+        out.causes = _rows(
+            received.filter(triage__isnull=False),
+            "triage__cause__name",
+            "triage__cause__parent__name",
+        )
+        out.centres = _rows(received, "centre__name", "centre__code", top=None)
     trend_in = dict.fromkeys(days, 0)
     trend_done = dict.fromkeys(days, 0)
     for day, n in per_day_in.items():
@@ -435,11 +593,6 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
         "received": [trend_in[d] for d in days],
         "answered": [trend_done[d] for d in days],
     }
-    out.channels = _rows(received, "channel", "channel")
-    out.causes = _rows(
-        received.filter(triage__isnull=False), "triage__cause__name", "triage__cause__parent__name"
-    )
-    out.centres = _rows(received, "centre__name", "centre__code", top=None)
     out.windows = _rows(received.filter(windows__isnull=False), "windows__name", "windows__code")
     out.departments = _rows(
         received.filter(service_item__isnull=False),
@@ -451,8 +604,8 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
     )
     out.staff = _rows(received.filter(staff__isnull=False), "staff__name", "staff__employee_no")
     grid = [[0] * 24 for _ in range(7)]
-    rows = received.values_list("registered_weekday", "registered_hour").annotate(n=Count("id"))
-    for weekday, hour, n in rows:
+    cells = received.values_list("registered_weekday", "registered_hour").annotate(n=Count("id"))
+    for weekday, hour, n in cells:
         if weekday is not None and hour is not None:
             grid[weekday - 1][hour] += n
     out.heatmap = grid
@@ -468,6 +621,24 @@ def _rows(
         {"name": row[name], "note": row[note], "n": row["n"]}
         for row in (rows if top is None else rows[:top])
     ]
+
+
+def _top(
+    rows: QuerySet[DailyFigure],
+    column: str,
+    names: dict[Any, tuple[Any, Any]],
+    *,
+    top: int | None = TOP,
+) -> list[dict[str, Any]]:
+    """Received cases per roll-up ``column``, named through ``names`` (id → (name, note); the
+    value itself when absent), the most first, as ``_rows`` gives them from the cases."""
+    counted = []
+    for value, n in rows.values_list(column).annotate(n=Sum("received")):
+        if n:
+            name, note = names.get(value, (value, value))
+            counted.append({"name": name, "note": note, "n": n})
+    counted.sort(key=lambda row: (-row["n"], row["name"]))
+    return counted if top is None else counted[:top]
 
 
 def overdue_list(user: AnyUser, filters: Filters, *, limit: int = 20) -> list[Clock]:
