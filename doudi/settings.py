@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "doudi.accountability",
     "doudi.analytics",
     "doudi.exports",
+    "doudi.reports",
     "doudi.notify",
 ]
 

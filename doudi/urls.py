@@ -12,8 +12,10 @@ urlpatterns = [
     path("accountability/", include("doudi.accountability.urls")),
     path("analytics/", include("doudi.analytics.urls")),
     path("exports/", include("doudi.exports.urls")),
+    path("reports/", include("doudi.reports.urls")),
     path("", include("doudi.cases.public_urls")),
     path("", include("doudi.feedback.public_urls")),
+    path("", include("doudi.reports.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from doudi.accounts.access import active_user, may
@@ -17,29 +16,8 @@ from doudi.accounts.roles import Capability
 from doudi.analytics import selectors
 from doudi.analytics.forms import FilterForm
 from doudi.analytics.models import ModelWindowCriteria
-from doudi.cases.models import Channel
+from doudi.analytics.presentation import HEADLINE, LABELS, chart_data, present
 from doudi.directory.selectors import visible_centres, visible_departments
-
-# What each metric is called and how it is shown; formulas in docs/metrics.md.
-LABELS: dict[str, Any] = {
-    "received": _("受理"),
-    "open": _("办理中"),
-    "closed": _("已办结/已答复"),
-    "response_rate": _("响应率"),
-    "solved_rate": _("解决率"),
-    "satisfied_rate": _("满意率"),
-    "on_time_rate": _("按期办结率"),
-    "on_the_spot_rate": _("当场办结率"),
-    "reopen_rate": _("重办率"),
-    "dispute_rate": _("退单率"),
-    "answer_days": _("平均答复用时（工作日）"),
-    "visits": _("平均跑动次数"),
-    "bad_review_fixed_rate": _("差评按期整改率"),
-    "overdue_now": _("当前逾期时限"),
-    "provisional": _("暂定期限"),
-}
-HEADLINE = ("received", "response_rate", "solved_rate", "satisfied_rate")
-WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
 
 
 def _member(request: HttpRequest) -> User:
@@ -57,27 +35,6 @@ def _form(request: HttpRequest, user: User) -> FilterForm:
     )
 
 
-def _present(metric: selectors.Metric) -> dict[str, Any]:
-    spec = selectors.SPEC_BY_KEY[metric.key]
-    if metric.value is None:
-        shown = "—"
-    elif spec.kind == "rate":
-        shown = f"{metric.value * 100:.1f}%"
-    elif spec.kind == "mean":
-        shown = f"{metric.value:.2f}"
-    else:
-        shown = str(metric.value)
-    return {
-        "key": metric.key,
-        "label": LABELS[metric.key],
-        "shown": shown,
-        "kind": spec.kind,
-        "numerator": metric.numerator,
-        "denominator": metric.denominator,
-        "drillable": metric.drillable,
-    }
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -86,28 +43,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         filters = form.filters()
-        figures = [_present(m) for m in selectors.metrics(user, filters).values()]
+        figures = [present(m) for m in selectors.metrics(user, filters).values()]
         charts = selectors.breakdowns(user, filters)
-        channel_names = dict(Channel.choices)
         context.update(
             period=filters.period,
             headline=[f for f in figures if f["key"] in HEADLINE],
             figures=[f for f in figures if f["key"] not in HEADLINE],
             charts=charts,
-            chart_data={
-                "trend": charts.trend,
-                "channels": [
-                    {"name": str(channel_names.get(row["name"], row["name"])), "value": row["n"]}
-                    for row in charts.channels
-                ],
-                "causes": [{"name": row["name"], "value": row["n"]} for row in charts.causes],
-                "heatmap": charts.heatmap,
-                "labels": {
-                    "received": str(_("受理")),
-                    "answered": str(_("答复")),
-                    "weekdays": [str(day) for day in WEEKDAYS],
-                },
-            },
+            chart_data=chart_data(charts),
             overdue=selectors.overdue_list(user, filters),
             query=request.GET.urlencode(),
         )
