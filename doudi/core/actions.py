@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from doudi.accounts.actions import user_create
 from doudi.accounts.models import User
@@ -13,6 +14,7 @@ from doudi.cases.demo import demo_cases_load
 from doudi.directory import demo_data
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
 from doudi.feedback.demo import demo_feedback_load
+from doudi.reports.actions import reports_make_due
 
 DEMO_PASSWORD = "doudi-demo-2026"  # noqa: S105 - printed for the demo; never used in production
 _LEVELS = (Centre.Level.DISTRICT, Centre.Level.STREET, Centre.Level.COMMUNITY)
@@ -30,7 +32,8 @@ def demo_load() -> DemoResult:
 
     Steps: departments and centres (parents first, as listed), windows, service items, staff,
     then one user per role, then about 300 cases (doudi.cases.demo, only while there is no
-    case at all). Every lookup is by natural key, so a second run creates nothing.
+    case at all), then last week's and last month's reports if missing. Every lookup is by
+    natural key, so a second run creates nothing.
     """
     created = 0
     departments: dict[str, Department] = {}
@@ -102,4 +105,6 @@ def demo_load() -> DemoResult:
         users.append((username, str(Role(role).label), scope))
     created += demo_cases_load()
     created += demo_feedback_load()
+    # Last week's and last month's reports, as the nightly task would have made them.
+    created += len(reports_make_due(today=timezone.localdate()))
     return DemoResult(created=created, users=tuple(users))
