@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -130,6 +131,9 @@ class DirtySource(models.Model):
     """A case or rating changed since its contribution was applied."""
 
     key = models.CharField(max_length=24, primary_key=True)
+    # Written on every mark: a mark is an upsert, which waits for a concurrent apply that
+    # holds the row, so a change committed after the apply read its facts keeps its mark.
+    marked_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.key

@@ -57,8 +57,12 @@ def rating_key(rating_id: int) -> str:
 
 def mark(keys: Iterable[str]) -> None:
     """Note sources whose facts may have changed (in the caller's transaction)."""
+    now = timezone.now()
     DirtySource.objects.bulk_create(
-        [DirtySource(key=key) for key in set(keys)], ignore_conflicts=True
+        [DirtySource(key=key, marked_at=now) for key in sorted(set(keys))],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["marked_at"],
     )
 
 
@@ -247,9 +251,8 @@ def _upsert(rows: dict[RowKey, dict[str, int]]) -> None:
         f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608
         f"ON CONFLICT (department, day, centre, channel, cause) DO UPDATE SET {updates}"
     )
-    params: Any = [
-        [*key, *(counters.get(c, 0) for c in COUNTERS)] for key, counters in rows.items()
-    ]
+    # In key order, so that two transactions lock shared rows in the same order (no deadlock).
+    params: Any = [[*key, *(rows[key].get(c, 0) for c in COUNTERS)] for key in sorted(rows)]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
