@@ -41,7 +41,14 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.finding_list(user, state=state), 50).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "state": state, "states": FindingState.choices}
+    context = {
+        "page": page,
+        "state": state,
+        "states": FindingState.choices,
+        "export_kind": "findings",
+        # Nothing personal in a finding's row: nothing to unmask.
+        "can_unmask_export": False,
+    }
     return render(request, "accountability/findings.html", context)
 
 

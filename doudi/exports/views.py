@@ -18,7 +18,7 @@ from doudi.exports.models import ExportJob, ExportStatus
 
 # The list's own filters travel with the request; anything else is dropped.
 KEPT_PARAMS = ("state", "channel", "q", "metric", "side", "preset", "start", "end", "centre",
-               "department", "cause")  # fmt: skip
+               "department", "cause", "tab", "bad")  # fmt: skip
 
 
 def _member(request: HttpRequest) -> User:

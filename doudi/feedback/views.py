@@ -40,6 +40,9 @@ def visit_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "visits": list(selectors.visit_queue(user)[:200]),
         "recent": selectors.recent_visits(user),
+        "export_kind": "visits",
+        # Nothing personal in a return visit's row: nothing to unmask.
+        "can_unmask_export": False,
     }
     return render(request, "feedback/visits.html", context)
 
@@ -126,6 +129,8 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "bad_only": bad_only,
         "states": RatingState.choices,
+        "export_kind": "ratings",
+        "can_unmask_export": may(user, Capability.PERSONAL_DATA),
     }
     return render(request, "feedback/ratings.html", context)
 

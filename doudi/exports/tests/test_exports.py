@@ -16,19 +16,9 @@ from doudi.cases.actions import Intake, Reporter, case_register
 from doudi.conftest import Org, Personas
 from doudi.exports.actions import exports_purge
 from doudi.exports.models import ExportJob
+from doudi.exports.tests.conftest import download
 
 pytestmark = pytest.mark.usefixtures("immediate_huey")
-
-
-@pytest.fixture
-def export(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    """Ask for an export; it is queued after the request commits, and runs then."""
-
-    def post(client, **data: str):  # type: ignore[no-untyped-def]
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post("/exports/new/", data)
-
-    return post
 
 
 @pytest.fixture
@@ -44,12 +34,6 @@ def cases(org: Org, people: Personas) -> None:
                 reporter=Reporter(name="赵铁柱", phone="13800001234"),
             ),
         )
-
-
-def download(client, job: ExportJob) -> bytes:  # type: ignore[no-untyped-def]
-    response = client.get(f"/exports/{job.pk}/download/")
-    assert response.status_code == 200
-    return b"".join(response.streaming_content)
 
 
 def test_a_csv_export_is_the_list_masked_and_logged(
