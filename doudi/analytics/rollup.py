@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from doudi.analytics.models import (
@@ -105,22 +105,24 @@ def case_facts(case_ids: list[int]) -> dict[str, Facts]:
         )
     }  # fmt: skip
     orders: dict[int, list[Any]] = defaultdict(list)
-    order_rows = (
-        WorkOrder.objects.filter(case_id__in=list(cases))
-        .annotate(
-            disputed=Exists(
-                WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), kind="dispute")
-            ),
-            contacted=Exists(
-                Contact.objects.filter(work_order=OuterRef("pk"), at__lte=OuterRef("answer_due"))
-            ),
-        )
-        .values("id", "case_id", "department__path", "issued_at", "disputed", "contacted")
-    )
     order_by_id: dict[int, Any] = {}
-    for row in order_rows:
+    of_cases = list(cases)
+    for values in WorkOrder.objects.filter(case_id__in=of_cases).values(
+        "id", "case_id", "department__path", "issued_at", "answer_due"
+    ):
+        row: dict[str, Any] = {**values, "disputed": False, "contacted": False}
         orders[row["case_id"]].append(row)
         order_by_id[row["id"]] = row
+    # Disputes and contacts in queries of their own, by index (as subqueries, PostgreSQL's
+    # planner may hash-join the whole event and contact tables for every batch).
+    disputes = WorkOrderEvent.objects.filter(work_order__case_id__in=of_cases, kind="dispute")
+    for order_id in disputes.values_list("work_order_id", flat=True):
+        order_by_id[order_id]["disputed"] = True
+    contacts = Contact.objects.filter(work_order__case_id__in=of_cases)
+    for order_id, at in contacts.values_list("work_order_id", "at"):
+        order = order_by_id[order_id]
+        if order["answer_due"] is not None and at <= order["answer_due"]:
+            order["contacted"] = True
     dims: dict[int, tuple[int, str, int, str]] = {}
     for pk, case in cases.items():
         source = case_key(pk)
