@@ -57,7 +57,7 @@ def main() -> None:
 
     from doudi.accounts.models import User
     from doudi.analytics import rollup
-    from doudi.analytics.models import FigureSource
+    from doudi.analytics.models import CaseDepartment, FigureSource
     from doudi.cases.models import Case
     from doudi.core.actions import demo_load
 
@@ -76,6 +76,12 @@ def main() -> None:
         print("building the roll-up …")
         started = time.perf_counter()
         rollup.rebuild()
+        rebuilt = time.perf_counter() - started
+    elif not CaseDepartment.objects.exists():
+        # A roll-up built before CaseDepartment existed: fill it from the kept contributions.
+        print("filling CaseDepartment …")
+        started = time.perf_counter()
+        rollup.rebuild_departments()
         rebuilt = time.perf_counter() - started
     if generated or rebuilt:
         with connection.cursor() as cursor:

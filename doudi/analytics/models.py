@@ -137,3 +137,24 @@ class DirtySource(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CaseDepartment(models.Model):
+    """A case and every department it concerns, with their ancestors (its service item's and
+    its work orders' departments), by registration day: the cases a department sees in a
+    period, read by index instead of through its work orders. Kept with the roll-up."""
+
+    case_id = models.BigIntegerField()
+    department = models.PositiveIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case_id", "department"], name="case_department_once")
+        ]
+        indexes = [
+            models.Index(fields=["department", "day", "case_id"], name="case_department_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.department}"

@@ -29,6 +29,7 @@ from doudi.analytics.models import (
     ALL_DEPARTMENTS,
     COUNTERS,
     NO_CAUSE,
+    CaseDepartment,
     DailyFigure,
     DirtySource,
     FigureSource,
@@ -294,6 +295,9 @@ def _apply(keys: list[str]) -> None:
         for fact, n in _diff(old.get(key, {}), new.get(key, {})).items():
             delta[fact] = delta.get(fact, 0) + n
     _upsert(_rows_of(delta))
+    cases = [int(key[1:]) for key in keys if key.startswith("c")]
+    CaseDepartment.objects.filter(case_id__in=cases).delete()
+    _insert_departments({key: facts for key, facts in new.items() if key.startswith("c")})
     kept = [FigureSource(key=key, facts=facts) for key, facts in new.items() if facts]
     FigureSource.objects.filter(key__in=[k for k in keys if not new.get(k)]).delete()
     FigureSource.objects.bulk_create(
@@ -307,6 +311,7 @@ def rebuild(progress: Any = None) -> int:
     DailyFigure.objects.all().delete()
     FigureSource.objects.all().delete()
     DirtySource.objects.all().delete()
+    CaseDepartment.objects.all().delete()
     sources = [
         *(case_key(pk) for pk in Case.objects.order_by("pk").values_list("pk", flat=True)),
         *(
@@ -324,6 +329,7 @@ def rebuild(progress: Any = None) -> int:
             for counter, n in counters.items():
                 total[key][counter] += n
         _insert_sources(facts)
+        _insert_departments(facts)
         if progress is not None:
             progress(start + len(chunk), len(sources))
     _upsert(total)  # into the emptied table: plain inserts, without the ORM's cost per row
@@ -336,6 +342,41 @@ def _insert_sources(facts: dict[str, Facts]) -> None:
     params: Any = [[key, field.get_db_prep_save(f, connection)] for key, f in facts.items() if f]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} (key, facts) VALUES (%s, %s)", params)  # noqa: S608
+
+
+def _departments_of(facts: Facts) -> tuple[str, list[int]] | None:
+    """A case's registration day and its departments, from its "received" fact."""
+    for key in facts:
+        if key.endswith("|received"):
+            day, _, _, _, depts, _ = key.split("|")
+            return day, [int(d) for d in depts.split(".") if d]
+    return None
+
+
+def _insert_departments(facts_by_key: dict[str, Facts]) -> None:
+    rows = []
+    for key, facts in facts_by_key.items():
+        found = _departments_of(facts)
+        if found is not None:
+            day = date.fromisoformat(found[0])
+            rows += [CaseDepartment(case_id=int(key[1:]), department=d, day=day) for d in found[1]]
+    CaseDepartment.objects.bulk_create(rows, batch_size=5000)
+
+
+@transaction.atomic
+def rebuild_departments() -> int:
+    """Rebuild only ``CaseDepartment`` from the kept contributions (cheaper than ``rebuild``)."""
+    apply_marks()
+    CaseDepartment.objects.all().delete()
+    sources = FigureSource.objects.filter(key__startswith="c").values_list("key", "facts")
+    batch: dict[str, Facts] = {}
+    for key, facts in sources.iterator(chunk_size=BATCH):
+        batch[key] = facts
+        if len(batch) == BATCH:
+            _insert_departments(batch)
+            batch = {}
+    _insert_departments(batch)
+    return CaseDepartment.objects.count()
 
 
 def _merge(all_facts: Iterable[Facts]) -> Facts:

@@ -36,6 +36,7 @@ from doudi.analytics.models import (
     ALL_DEPARTMENTS,
     COUNTERS,
     NO_CAUSE,
+    CaseDepartment,
     DailyFigure,
     ModelWindowCriteria,
 )
@@ -402,12 +403,12 @@ def live_metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
     disputed = Exists(WorkOrderEvent.objects.filter(work_order=OuterRef("pk"), kind="dispute"))
     iss = _issued(user, filters).aggregate(n=Count("id"), disputed=Count("id", filter=disputed))
     counts["dispute_rate"] = (iss["disputed"], iss["n"])
-    counts.update(_running_counts(user, filters))
+    counts.update(_running_counts(_running(user, filters)))
     return _assemble(counts, means)
 
 
-def _running_counts(user: AnyUser, filters: Filters) -> dict[str, tuple[int, int]]:
-    run = _running(user, filters).aggregate(
+def _running_counts(clocks: QuerySet[Clock]) -> dict[str, tuple[int, int]]:
+    run = clocks.aggregate(
         overdue=Count("id", filter=Q(state=ClockState.OVERDUE)),
         provisional=Count("id", filter=Q(provisional=True)),
     )
@@ -516,7 +517,7 @@ def _rollup_metrics(user: AnyUser, filters: Filters, scope: RollupScope) -> dict
         "visits": n["visits_sum"] / received if received else None,
         "answer_days": (n["answer_days_sum"] / n["answer_days_n"] if n["answer_days_n"] else None),
     }
-    counts.update(_running_counts(user, filters))
+    counts.update(_running_counts(_running_in(user, filters, scope)))
     return _assemble(counts, means)
 
 
@@ -648,21 +649,48 @@ def _trend(
 
 
 def _received_cases(user: AnyUser, filters: Filters, scope: RollupScope | None) -> QuerySet[Case]:
-    """The received cases; for a scope of whole centres, by the centres' ids, which lets the
-    planners start from the registration time instead of walking every case of the centres."""
-    if scope is None or scope.department != ALL_DEPARTMENTS:
+    """The received cases, for a scope the roll-up holds, without the scope's joins: by the
+    centres' ids, or by the department's rows in ``CaseDepartment``, which lets the planners
+    start from the period instead of walking every case of the scope."""
+    if scope is None:
         return _received(user, filters)
-    start, end = filters.span()
-    cases = Case.objects.filter(registered_at__gte=start, registered_at__lt=end)
+    cases = Case.objects.filter(_plain_filters_q(filters, scope))
+    if scope.department == ALL_DEPARTMENTS:
+        start, end = filters.span()
+        return cases.filter(registered_at__gte=start, registered_at__lt=end)
+    rollup.apply_marks()
+    concerned = CaseDepartment.objects.filter(
+        department=scope.department, day__gte=filters.period.start, day__lt=filters.period.end
+    )
+    return cases.filter(pk__in=concerned.values("case_id"))
+
+
+def _running_in(user: AnyUser, filters: Filters, scope: RollupScope | None) -> QuerySet[Clock]:
+    """The running clocks of the scope: for a department, through ``CaseDepartment``."""
+    if scope is None or scope.department == ALL_DEPARTMENTS:
+        return _running(user, filters)
+    rollup.apply_marks()
+    running = Clock.objects.filter(state__in=RUNNING_STATES).values("pk")
+    concerned = CaseDepartment.objects.filter(
+        case_id=OuterRef("case_id"), department=scope.department
+    )
+    return Clock.objects.filter(
+        _plain_filters_q(filters, scope, "case__"), Exists(concerned), pk__in=running
+    )
+
+
+def _plain_filters_q(filters: Filters, scope: RollupScope, prefix: str = "") -> Q:
+    """The scope's centres and the channel and cause filters, as columns of the case."""
+    condition = Q()
     if scope.centres is not None:
-        cases = cases.filter(centre_id__in=scope.centres)
+        condition &= Q(**{f"{prefix}centre_id__in": scope.centres})
     if filters.channel:
-        cases = cases.filter(channel=filters.channel)
+        condition &= Q(**{f"{prefix}channel": filters.channel})
     if filters.cause is not None:
-        cases = cases.filter(
-            Q(triage__cause=filters.cause) | Q(triage__cause__parent=filters.cause)
+        condition &= Q(**{f"{prefix}triage__cause": filters.cause}) | Q(
+            **{f"{prefix}triage__cause__parent": filters.cause}
         )
-    return cases
+    return condition
 
 
 def _ranked(
@@ -684,7 +712,7 @@ def _ranked(
 
 def overdue_list(user: AnyUser, filters: Filters, *, limit: int = 20) -> list[Clock]:
     return list(
-        _running(user, filters)
+        _running_in(user, filters, rollup_scope(user, filters))
         .filter(state=ClockState.OVERDUE)
         .select_related("case", "work_order__department")
         .order_by("due_at")[:limit]

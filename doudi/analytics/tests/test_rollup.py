@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from doudi.accounts.models import User
 from doudi.analytics import rollup, selectors
-from doudi.analytics.models import DailyFigure, DirtySource
+from doudi.analytics.models import CaseDepartment, DailyFigure, DirtySource
 from doudi.analytics.selectors import Filters, live_metrics, metrics, rollup_scope
 from doudi.cases.models import Case, Channel
 from doudi.conftest import Org, Personas, at
@@ -34,6 +34,10 @@ def _table() -> set[tuple[object, ...]]:
         for row in DailyFigure.objects.values_list(*fields)
         if any(row[5 + i] for i in range(len(counters)))
     }
+
+
+def _concerned() -> set[tuple[int, int]]:
+    return set(CaseDepartment.objects.values_list("case_id", "department"))
 
 
 def _assert_same(user: User, filters: Filters) -> None:
@@ -78,12 +82,16 @@ def test_an_excluded_rating_leaves_the_roll_up_as_it_leaves_the_rows(
 
 def test_rebuilding_gives_the_rows_the_actions_kept(
     march: dict[str, Case],  # noqa: F811
+    org: Org,
 ) -> None:
     rollup.apply_marks()
-    kept = _table()
+    kept, concerned = _table(), _concerned()
     assert kept  # the month's actions wrote rows
+    assert (march["c3"].pk, org.dept_y.pk) in concerned  # C3 was sent to Y
     rollup.rebuild()
-    assert _table() == kept
+    assert (_table(), _concerned()) == (kept, concerned)
+    rollup.rebuild_departments()
+    assert _concerned() == concerned
 
 
 @pytest.mark.django_db
