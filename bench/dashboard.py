@@ -2,7 +2,8 @@
 
 Steps: a data directory (kept with --data-dir, so that the history is generated once) or the
 given PostgreSQL database; migrate; the demo district; ``bench/bigdata.generate`` up to
---cases cases; then, signed in as the district leader and as a department leader, fetch the
+--cases cases; the roll-up built once (``rollup.rebuild``: the generator writes past the
+actions that keep it); then, signed in as the district leader and as a department leader, fetch the
 dashboard page (this month) and last month's figures (the page with preset=last_month) --runs
 times each through Django's test client, after one warm-up, and report the median and p95.
 Results go to bench/results/dashboard-<database>.json.
