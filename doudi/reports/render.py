@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -25,7 +26,8 @@ GREEN = colors.HexColor("#198754")
 
 
 def _title(data: dict[str, Any]) -> str:
-    return f"{data['centre']} · {data['kind']}（{data['start']} 至 {data['last_day']}）"
+    # No "·": the CID font has no glyph for it.
+    return f"{data['centre']}{data['kind']}（{data['start']} 至 {data['last_day']}）"
 
 
 def _rate(value: float | None) -> str:
@@ -97,6 +99,11 @@ def _causes_drawing(causes: list[dict[str, Any]]) -> Drawing:
     return drawing
 
 
+def _cell(text: str) -> Paragraph:
+    """A table cell that wraps; names are text, not ReportLab markup."""
+    return Paragraph(escape(text), _styles()[2])
+
+
 def report_pdf(data: dict[str, Any]) -> bytes:
     title, heading, body = _styles()
     buffer = io.BytesIO()
@@ -104,7 +111,7 @@ def report_pdf(data: dict[str, Any]) -> bytes:
         buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
         bottomMargin=16 * mm, title=_title(data), author="兜底 Doudi",
     )  # fmt: skip
-    story: list[Any] = [Paragraph(_title(data), title)]
+    story: list[Any] = [Paragraph(escape(_title(data)), title)]
     story.append(Paragraph("指标口径见《指标说明》；比率分母为零时记为“—”。", body))
     story.append(Paragraph("一、主要指标", heading))
     rows = [["指标", "本期", "分子 / 分母", "上期"]]
@@ -119,15 +126,14 @@ def report_pdf(data: dict[str, Any]) -> bytes:
     story.append(Paragraph("四、窗口满意度排名", heading))
     rows = [["窗口", "中心", "评价数", "满意率", "案件数", "问责"]]
     for w in data["window_ranking"]:
-        name = f"{w['name']}（{w['code']}）" + (" ★模范" if w["model"] else "")
-        rows.append(
-            [name, w["centre"], w["ratings"], w["rate"] or "样本不足", w["cases"], w["findings"]]
-        )
+        name = f"{w['name']}（{w['code']}）" + ("（模范窗口）" if w["model"] else "")
+        rows.append([_cell(name), _cell(w["centre"]), w["ratings"],
+                     w["rate"] or "样本不足", w["cases"], w["findings"]])  # fmt: skip
     story.append(_table(rows, [58 * mm, 34 * mm, 18 * mm, 20 * mm, 18 * mm, 14 * mm]))
     story.append(Paragraph("五、部门按期答复与退单", heading))
     rows = [["部门", "派单", "退单", "答复", "按期率", "退单率"]]
     for d in data["department_ranking"]:
-        rows.append([d["name"], d["issued"], d["disputed"], d["answered"],
+        rows.append([_cell(d["name"]), d["issued"], d["disputed"], d["answered"],
                      _rate(d["on_time_rate"]), _rate(d["dispute_rate"])])  # fmt: skip
     story.append(_table(rows, [60 * mm, 20 * mm, 20 * mm, 20 * mm, 22 * mm, 22 * mm]))
     story.append(Spacer(1, 6 * mm))

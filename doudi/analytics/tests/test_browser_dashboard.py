@@ -38,3 +38,10 @@ def test_the_leader_reads_the_figures_and_drills_down(
     page.wait_for_selector("[data-testid=window-ranking]")
     assert page.locator("[data-testid=window-ranking] tbody tr").count() >= 5
     shot(page, "rankings")
+    # Last month's report, made by the demo as the nightly task would: charts drawn, files.
+    page.goto(f"{live_server.url}/reports/?kind=month")
+    page.click("[data-testid=reports] tbody tr a")
+    page.wait_for_selector("#chart-trend canvas")
+    assert page.inner_text("[data-testid=report-received]").strip().isdigit()
+    assert page.locator("a[href$='file.pdf']").count() == 1
+    shot(page, "report-month")
