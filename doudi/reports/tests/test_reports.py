@@ -93,8 +93,8 @@ def test_names_with_markup_characters_are_text_in_the_pdf(
     march: dict[str, Case],  # noqa: F811
     org: Org,
 ) -> None:
-    org.window_a_x.name = "综合<窗口> & 咨询"
+    org.window_a_x.name = "综合<b>窗口 & 咨询"
     org.window_a_x.save()
     report = report_make(centre=org.centre_a, kind=ReportKind.MONTH, day=date(2026, 3, 1))
-    assert report.data["window_ranking"][0]["name"] == "综合<窗口> & 咨询"
+    assert report.data["window_ranking"][0]["name"] == "综合<b>窗口 & 咨询"
     assert (reports_dir() / report.pdf).read_bytes().startswith(b"%PDF")
