@@ -141,6 +141,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         _db["TEST"] = {"NAME": str(DATA_DIR / "test-browser.sqlite3")}
 else:
     _db["CONN_HEALTH_CHECKS"] = True
+    # Plan for SSD storage (PostgreSQL's default random_page_cost of 4 assumes spinning
+    # disks): the dashboard's joins of a period's cases then use their indexes instead of
+    # hashing whole tables. An operator who has tuned the server sets DOUDI_PG_OPTIONS=none.
+    _pg_options = config.env_str("DOUDI_PG_OPTIONS", "-c random_page_cost=1.1")
+    if _pg_options.lower() != "none":
+        _db["OPTIONS"] = {"options": _pg_options}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
