@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -441,7 +442,18 @@ def _assemble(
 @dataclass(frozen=True)
 class RollupScope:
     department: int  # the roll-up's department key: 0 for all
-    centres: list[int] | None  # None: every centre
+    centre: Centre | None  # the centre subtree; None: every centre
+    outside: bool = False  # the filter lies outside the reader's scope: nothing
+
+    @cached_property
+    def centres(self) -> list[int] | None:
+        """The subtree's ids (None: every centre), read only by what filters on them."""
+        if self.outside:
+            return []
+        if self.centre is None:
+            return None
+        subtree = Centre.objects.filter(path__startswith=self.centre.path)
+        return list(subtree.values_list("pk", flat=True))
 
 
 def rollup_scope(user: AnyUser, filters: Filters) -> RollupScope | None:
@@ -455,7 +467,7 @@ def rollup_scope(user: AnyUser, filters: Filters) -> RollupScope | None:
     if is_centre_scoped(member):
         centre = _narrower(member.scope_centre, centre)
         if centre is None:
-            return RollupScope(department=ALL_DEPARTMENTS, centres=[])  # outside the scope
+            return RollupScope(department=ALL_DEPARTMENTS, centre=None, outside=True)
     elif not is_global(member):
         if member.scope_department is None:
             return None
@@ -464,12 +476,7 @@ def rollup_scope(user: AnyUser, filters: Filters) -> RollupScope | None:
             # Two unrelated departments still share the cases about one's service items sent
             # to the other: only the rows can answer.
             return None
-    centres = None
-    if centre is not None:
-        centres = list(
-            Centre.objects.filter(path__startswith=centre.path).values_list("pk", flat=True)
-        )
-    return RollupScope(department=department.pk if department else ALL_DEPARTMENTS, centres=centres)
+    return RollupScope(department=department.pk if department else ALL_DEPARTMENTS, centre=centre)
 
 
 def _narrower(root: Any, chosen: Any) -> Any:

@@ -75,8 +75,7 @@ def test_the_home_page_does_a_bounded_number_of_queries(
     with CaptureQueriesContext(connection) as full:
         client.get("/")
     assert len(full) == len(empty)  # no query per case
-    # The leader's: cases, three rates (two queries each), the overdue list (with its scope).
-    assert len(full) <= 21
+    assert len(full) <= 20  # the leader's: cases, three rates (two queries each), overdue
 
 
 def test_english_is_available(client_for, people: Personas) -> None:
