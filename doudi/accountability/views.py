@@ -46,8 +46,6 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "states": FindingState.choices,
         "export_kind": "findings",
-        # Nothing personal in a finding's row: nothing to unmask.
-        "can_unmask_export": False,
     }
     return render(request, "accountability/findings.html", context)
 

@@ -78,7 +78,6 @@ def drill(request: HttpRequest) -> HttpResponse:
         "side": side,
         "period": form.cleaned_data["period"],
         "export_kind": "drill",
-        "can_unmask_export": may(user, Capability.PERSONAL_DATA),
     }
     return render(request, "analytics/drill.html", context)
 

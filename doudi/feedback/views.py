@@ -41,8 +41,6 @@ def visit_queue(request: HttpRequest) -> HttpResponse:
         "visits": list(selectors.visit_queue(user)[:200]),
         "recent": selectors.recent_visits(user),
         "export_kind": "visits",
-        # Nothing personal in a return visit's row: nothing to unmask.
-        "can_unmask_export": False,
     }
     return render(request, "feedback/visits.html", context)
 
@@ -130,7 +128,6 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         "bad_only": bad_only,
         "states": RatingState.choices,
         "export_kind": "ratings",
-        "can_unmask_export": may(user, Capability.PERSONAL_DATA),
     }
     return render(request, "feedback/ratings.html", context)
 

@@ -45,8 +45,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "orders": selectors.inbox(user, tab)[:200],
         "counts": selectors.inbox_counts(user),
         "export_kind": "workorders",
-        # Nothing personal in a work order's row: nothing to unmask.
-        "can_unmask_export": False,
     }
     return render(request, "workorders/inbox.html", context)
 
