@@ -158,6 +158,22 @@ def _chinese_by_default() -> None:
     translation.activate("zh-hans")
 
 
+# --- The demo district, loaded once per test module -----------------------------------------
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """The whole demo district (about 20 s to make through the actions), loaded once for a test
+    module inside a transaction that is rolled back after it; each test of the module runs in a
+    savepoint within it (the `db` fixture), so what one test changes the next does not see.
+    The district stays until the module ends, so a module that uses it holds only demo tests."""
+    from django.db import transaction
+
+    from doudi.core.actions import demo_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_load()
+        transaction.set_rollback(True)
+
+
 # --- A case on the official 2026 calendar, through triage to issued work orders ------------
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

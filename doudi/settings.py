@@ -219,6 +219,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if DOUDI_ENV == "test":  # the same algorithm at its smallest cost (doudi/accounts/hashers.py)
+    PASSWORD_HASHERS.insert(0, "doudi.accounts.hashers.QuickArgon2PasswordHasher")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from unittest.mock import patch
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from doudi.accounts.models import User
 from doudi.analytics import rollup, selectors
 from doudi.analytics.models import CaseDepartment, DailyFigure, DirtySource
-from doudi.analytics.selectors import Filters, live_metrics, metrics, rollup_scope
-from doudi.cases.models import Case, Channel
+from doudi.analytics.selectors import Filters, live_metrics, metrics
+from doudi.cases.models import Case
 from doudi.conftest import Org, Personas, at
-from doudi.core.actions import demo_load
-from doudi.directory.models import Centre, Department
 from doudi.feedback.actions import rating_move
 from doudi.feedback.models import Rating
 from doudi.lib.periods import Period
@@ -92,41 +89,6 @@ def test_rebuilding_gives_the_rows_the_actions_kept(
     assert (_table(), _concerned()) == (kept, concerned)
     rollup.rebuild_departments()
     assert _concerned() == concerned
-
-
-@pytest.mark.django_db
-def test_the_demo_district_reads_the_same_from_the_roll_up() -> None:
-    demo_load()
-    today = timezone.localdate()
-    periods = [
-        Period(today - timedelta(days=45), today + timedelta(days=1)),
-        Period(today - timedelta(days=6), today + timedelta(days=1)),
-    ]
-    users = [
-        u for u in User.objects.filter(is_active=True).order_by("username")
-        if rollup_scope(u, Filters(period=periods[0])) is not None
-    ]  # fmt: skip
-    assert len(users) >= 4
-    department = Department.objects.filter(work_orders__isnull=False).order_by("pk").first()
-    centre = Centre.objects.exclude(parent=None).order_by("pk").first()
-    cause = Cause.objects.filter(children__isnull=False).order_by("pk").first()
-    for user in users:
-        for period in periods:
-            for filters in (
-                Filters(period=period),
-                Filters(period=period, department=department),
-                Filters(period=period, centre=centre),
-                Filters(period=period, channel=Channel.WINDOW),
-                Filters(period=period, cause=cause),
-            ):
-                _assert_same(user, filters)
-        from_rollup = selectors.breakdowns(user, Filters(period=periods[0]))
-        with patch.object(selectors, "rollup_scope", return_value=None):
-            assert from_rollup == selectors.breakdowns(user, Filters(period=periods[0]))
-    rollup.apply_marks()
-    kept = _table()
-    rollup.rebuild()
-    assert _table() == kept
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from doudi.accounts.models import User
 from doudi.cases import demo_data
 from doudi.cases.actions import Intake, Reporter, case_register
 from doudi.cases.models import Case, CaseEvent, CaseNumberCounter
-from doudi.core.actions import demo_load
+from doudi.core.actions import DemoResult, demo_load
 from doudi.deadlines.models import Clock, ClockKind
 from doudi.directory import demo_data as directory_data
 from doudi.directory.models import Centre
@@ -53,8 +53,7 @@ def test_the_scenarios_are_realistic_data() -> None:
             assert scenario.where
 
 
-def test_the_demo_has_a_few_hundred_consistent_cases(db: None) -> None:
-    demo_load()
+def test_the_demo_has_a_few_hundred_consistent_cases(demo: DemoResult, db: None) -> None:
     cases = list(Case.objects.select_related("centre"))
     assert len(cases) >= 250
     assert {c.centre.code for c in cases} == {code for code, *_ in directory_data.CENTRES}
@@ -97,8 +96,9 @@ def test_the_demo_has_a_few_hundred_consistent_cases(db: None) -> None:
     assert counters == per_day
 
 
-def test_the_demo_cases_sent_to_triage_go_on_through_the_workflow(db: None) -> None:
-    demo_load()
+def test_the_demo_cases_sent_to_triage_go_on_through_the_workflow(
+    demo: DemoResult, db: None
+) -> None:
     for username in ("handler", "handler2"):
         user = User.objects.get(username=username)
         assert inbox(user, "issued").exists(), username
@@ -124,8 +124,9 @@ def test_the_demo_cases_sent_to_triage_go_on_through_the_workflow(db: None) -> N
         assert calendar.working_days_between(timezone.localdate(sent), today) <= 3, case.number
 
 
-def test_loading_again_adds_no_case_and_today_continues_its_sequence(db: None) -> None:
-    demo_load()
+def test_loading_again_adds_no_case_and_today_continues_its_sequence(
+    demo: DemoResult, db: None
+) -> None:
     count = Case.objects.count()
 
     assert demo_load().created == 0

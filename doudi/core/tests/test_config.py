@@ -19,13 +19,13 @@ DATA_KEYS = {
 }
 
 
-def run_doudi(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_doudi(tmp_path: Path, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DOUDI_", "DATABASE_URL"))}
     base.update({"DOUDI_DATA_DIR": str(tmp_path / "data"), **env})
     if env.get("DOUDI_ENV") == "production" and "DOUDI_FIELD_KEYS" not in env:
         base.update(DATA_KEYS)
-    return subprocess.run(
-        [sys.executable, "-m", "doudi", "check"],
+    return subprocess.run(  # noqa: S603  (the test's own fixed arguments)
+        [sys.executable, "-m", "doudi", *(command or ("check",))],
         env=base,
         capture_output=True,
         text=True,
@@ -92,6 +92,20 @@ def test_it_starts_in_production_with_secure_settings(tmp_path: Path) -> None:
         tmp_path, DOUDI_ENV="production", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="doudi.gov.cn"
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("env", "first"), [("production", "Argon2"), ("test", "QuickArgon2")])
+def test_only_the_test_suite_hashes_passwords_cheaply(tmp_path: Path, env: str, first: str) -> None:
+    result = run_doudi(
+        tmp_path,
+        "diffsettings",
+        DOUDI_ENV=env,
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="doudi.gov.cn",
+    )
+    assert result.returncode == 0, result.stderr
+    hashers = next(line for line in result.stdout.splitlines() if "PASSWORD_HASHERS" in line)
+    assert hashers.split(",")[0].endswith(f".{first}PasswordHasher'"), hashers
 
 
 def test_it_generates_the_secret_key_once_and_keeps_it(tmp_path: Path) -> None:

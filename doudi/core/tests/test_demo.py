@@ -4,12 +4,11 @@ from collections import Counter
 
 from doudi.accounts.models import User
 from doudi.accounts.roles import Role
-from doudi.core.actions import demo_load
+from doudi.core.actions import DemoResult, demo_load
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
 
 
-def test_the_demo_district_is_realistic(db: None) -> None:
-    demo_load()
+def test_the_demo_district_is_realistic(demo: DemoResult, db: None) -> None:
     district = Centre.objects.get(parent=None)
     assert Window.objects.filter(centre=district).count() == 25
     assert Centre.objects.filter(level=Centre.Level.STREET).count() == 3
@@ -22,8 +21,8 @@ def test_the_demo_district_is_realistic(db: None) -> None:
     assert handlers.values("scope_department").distinct().count() >= 2
 
 
-def test_loading_twice_keeps_all_data(db: None) -> None:
-    first = demo_load()
+def test_loading_twice_keeps_all_data(demo: DemoResult, db: None) -> None:
+    first = demo
     clerk = User.objects.get(username="clerk")
     clerk.set_password("changed-by-the-user-1")
     clerk.save(update_fields=["password"])

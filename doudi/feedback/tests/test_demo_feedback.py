@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from doudi.accountability.models import Finding
 from doudi.cases.models import Case
-from doudi.core.actions import demo_load
+from doudi.core.actions import DemoResult, demo_load
 from doudi.deadlines.models import Clock
 from doudi.feedback.models import Rating, ReturnVisit
 
 
-def test_the_demo_closes_the_loop(db: None) -> None:
-    demo_load()
+def test_the_demo_closes_the_loop(demo: DemoResult, db: None) -> None:
     states = set(Rating.objects.values_list("state", flat=True))
     assert states == {"valid", "to_verify", "confirmed", "appealed"}
     outcomes = set(ReturnVisit.objects.values_list("outcome", flat=True))
