@@ -3,7 +3,7 @@
 Steps of ``export_run``: claim the job (queued → running, one conditional update); build the
 kind's queryset for the requester (its ``Source``: the list page's own rows); count the rows;
 map the labels once; write the rows in chunks of 2,000 — CSV with a BOM so that Chinese Excel
-opens it, or XLSX in openpyxl's write-only mode — recording progress after each chunk; mark it
+opens it, or XLSX streamed by rust_xlsxwriter — recording progress after each chunk; mark it
 done with the file name, or failed with the error, which the page shows.
 """
 
@@ -126,15 +126,33 @@ def _write_csv(path: Path, source: Source, rows: Iterator[list[Any]], job: Expor
 
 
 def _write_xlsx(path: Path, source: Source, rows: Iterator[list[Any]], job: ExportJob) -> None:
-    from openpyxl import Workbook
+    """The sheet streamed by rust_xlsxwriter (through rustpy-xlsxwriter) in constant memory:
+    about 13 times faster than openpyxl's write-only mode (docs/benchmarks.md). It takes each
+    row as a record keyed by its header, and takes the header row from the first record; an
+    empty list is written as one empty record, so that the file still has its header row."""
+    from rustpy_xlsxwriter import write_worksheet
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=source.title)
-    sheet.append(list(source.headers))
-    for written, row in enumerate(rows, 1):
-        sheet.append(row)
-        _progress(job, written)
-    book.save(path)
+    def records() -> Iterator[dict[str, Any]]:
+        written = 0
+        for written, row in enumerate(rows, 1):
+            yield dict(zip(source.headers, row, strict=True))
+            _progress(job, written)
+        if not written:
+            yield dict.fromkeys(source.headers, "")
+
+    write_worksheet(
+        records(),
+        str(path),
+        sheet_name=source.title,
+        freeze_row=1,
+        bold_headers=True,
+        column_widths=[_width(header) for header in source.headers],
+    )
+
+
+def _width(header: str) -> float:
+    """A column wide enough for its Chinese header (two units a character) or a timestamp."""
+    return max(16.0, 2.2 * len(header) + 2)
 
 
 def exports_purge(*, now: Any = None) -> int:

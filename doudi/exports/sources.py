@@ -81,6 +81,11 @@ class Source:
     # Whether a row holds personal data that an unmasked export shows in full.
     personal: bool = False
 
+    def __post_init__(self) -> None:
+        # An XLSX row is written as a record keyed by its headers.
+        if len(set(self.headers)) != len(self.headers):
+            raise ValueError(f"{self.title}: two columns share a header")
+
     def queryset(self, user: User, params: Params) -> QuerySet[Any]:
         rows = self.build(user, params).select_related(None).select_related(*self.related)
         if self.columns:
