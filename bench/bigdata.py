@@ -7,14 +7,17 @@ the return visit and its rating, and window ratings (one for every three cases, 
 
 The mix follows the demo: about 40% resolved on the spot, a quarter answered through work
 orders, the rest out of scope, transferred, withdrawn or merged, and the cases of the last
-weeks still open. Rows are written with COPY on PostgreSQL and executemany on SQLite, with
-ids given here so that no row needs a round trip; personal data is encrypted once per value of
-a small pool (the ciphertexts repeat, which a benchmark does not mind).
+weeks still open. Of the work orders, 5% are disputed (退单) and go to another department,
+6% of the answers are returned for rework, 3% get an approved extension; every 差评 window
+rating opens its rectification case (channel 差评) with its verify and fix clocks.
+Rows are written with COPY on PostgreSQL and executemany on SQLite, with ids given here so
+that no row needs a round trip; personal data is encrypted once per value of a small pool (the
+ciphertexts repeat, which a benchmark does not mind).
 
 Steps: read the directory; plan each case from ``random.Random(seed)``, in the order of
 registration (as a real history is written, which keeps a month's rows together on disk);
 write the tables in batches of 20,000 cases, parents before children; finally update the
-sequences (PostgreSQL).
+sequences (PostgreSQL) and gather the planners' statistics.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ class _World:
     def load(cls, seed: int) -> _World:
         from doudi.accounts.models import User
         from doudi.core.crypto import encrypt, lookup_hash
-        from doudi.directory.models import Centre, ServiceItem, Staff, Window
+        from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
         from doudi.triage.models import Cause
 
         self = cls()
@@ -82,6 +85,7 @@ class _World:
         ):
             self.staff[window_id].append(pk)
         self.items = list(ServiceItem.objects.values_list("pk", "department_id", "name"))
+        self.departments = list(Department.objects.values_list("pk", flat=True))
         self.causes = list(Cause.objects.filter(parent__isnull=False).values_list("pk", flat=True))
         self.users = {u.username: u.pk for u in User.objects.all()}
         phones = [f"139{self.rng.randrange(10**8):08d}" for _ in range(500)]
@@ -122,7 +126,7 @@ class _Rows:
         from doudi.deadlines.models import Clock
         from doudi.feedback.models import Rating, ReturnVisit
         from doudi.triage.models import Triage
-        from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
+        from doudi.workorders.models import Contact, Extension, WorkOrder, WorkOrderEvent
 
         order = [
             Case,
@@ -132,6 +136,7 @@ class _Rows:
             Triage,
             WorkOrder,
             WorkOrderEvent,
+            Extension,
             Contact,
             Clock,
             ReturnVisit,
@@ -199,6 +204,11 @@ class _Writer:
                 cursor.executemany(sql, data)
 
     def finish(self, ids: _Ids) -> None:
+        with self.connection.cursor() as cursor:
+            # Statistics for the planners, as after any bulk load (the tables written only: a
+            # bare ANALYZE would lock the shared catalogues until the caller's transaction ends).
+            for table in ids.next:
+                cursor.execute(f'ANALYZE "{table}"')
         if self.connection.vendor != "postgresql":
             return
         with self.connection.cursor() as cursor:
@@ -227,20 +237,29 @@ def _pick(rng: random.Random, table: Iterable[tuple[str, int]]) -> str:
     return rng.choices(names, weights=weights)[0]
 
 
-def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime, moment: datetime) -> None:
+def _plan_case(
+    world: _World,
+    rows: _Rows,
+    ids: _Ids,
+    now: datetime,
+    moment: datetime,
+    *,
+    rectify: tuple[int, int, int] | None = None,
+) -> int:
+    """Plan one case and what its life leaves behind; returns its id. ``rectify`` is the
+    (centre, window, window's department) of a 差评 that this case rectifies."""
     from django.utils import timezone
 
     from doudi.cases.models import Case, CaseEvent, registration_fields
-    from doudi.deadlines.models import Clock
-    from doudi.feedback.models import Rating, ReturnVisit
-    from doudi.triage.models import Triage
-    from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
+    from doudi.feedback.models import Rating
 
     rng = world.rng
     # Office hours on the planned day.
     local = timezone.localtime(moment)
-    registered = local.replace(
-        hour=rng.choice((9, 10, 10, 11, 14, 15, 16, 17)), minute=rng.randrange(60)
+    registered = (
+        local.replace(hour=rng.choice((9, 10, 10, 11, 14, 15, 16, 17)), minute=rng.randrange(60))
+        if rectify is None
+        else moment  # the moment of the 差评
     )
     if registered > now:
         registered = now - timedelta(minutes=rng.randrange(1, 60))
@@ -249,6 +268,11 @@ def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime, moment: dat
     item_id, department_id, _ = rng.choice(world.items)
     windows = world.windows.get(centre) or []
     path = _pick(rng, OUTCOMES)
+    channel = _pick(rng, CHANNELS)
+    if rectify is not None:
+        centre, rated_window, department_id = rectify
+        windows = [(rated_window, department_id)]
+        path, channel, item_id = "flow", "bad_review", None
     recent = age < timedelta(days=14)
     case_id = ids.take(Case)
     phone, phone_hash = rng.choice(world.phones)
@@ -266,7 +290,7 @@ def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime, moment: dat
         "id": case_id,
         "number": f"BENCH-{case_id:09d}",
         "centre_id": centre,
-        "channel": _pick(rng, CHANNELS),
+        "channel": channel,
         "state": state,
         "reporter_kind": "person",
         "reporter_name": rng.choice(world.names),
@@ -274,7 +298,7 @@ def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime, moment: dat
         "phone_hash": phone_hash,
         "service_item_id": item_id,
         "visits": rng.choice((1, 1, 2, 2, 3, 4)),
-        "title": rng.choice(world.titles),
+        "title": rng.choice(world.titles) if rectify is None else "差评整改",
         "description": "窗口要求提供办事指南以外的证明材料，多次往返仍未办成。",
         "urgency": "normal",
         **registration_fields(registered),
@@ -323,10 +347,16 @@ def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime, moment: dat
             payload={},
             public=True,
         )
-    # One window rating for every three cases, at the case's centre.
-    if windows and rng.random() < 0.33:
-        window_id, _ = rng.choice(windows)
+    # One window rating for every three cases, at the case's centre; a 差评 opens a case.
+    if windows and rectify is None and rng.random() < 0.33:
+        window_id, window_department = rng.choice(windows)
         level = rng.choices((5, 4, 3, 2, 1), weights=(60, 25, 12, 2, 1))[0]
+        rated = registered + timedelta(minutes=5)
+        rectification = (
+            _plan_case(world, rows, ids, now, rated, rectify=(centre, window_id, window_department))
+            if level <= 2
+            else None
+        )
         rows.add(
             Rating,
             id=ids.take(Rating),
@@ -338,9 +368,10 @@ def _plan_case(world: _World, rows: _Rows, ids: _Ids, now: datetime, moment: dat
             callback_phone="",
             event_key=f"bench:w:{case_id}",
             state="valid" if level > 2 else "confirmed",
-            rated_at=registered + timedelta(minutes=5),
+            rated_at=rated,
+            rectification_id=rectification,
         )
-    del Clock, ReturnVisit, Triage, WorkOrder, WorkOrderEvent, Contact
+    return case_id
 
 
 def _plan_flow(
@@ -356,7 +387,7 @@ def _plan_flow(
     from doudi.deadlines.models import Clock
     from doudi.feedback.models import Rating, ReturnVisit
     from doudi.triage.models import Triage
-    from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
+    from doudi.workorders.models import Contact, Extension, WorkOrder, WorkOrderEvent
 
     rng = world.rng
     registered: datetime = case["registered_at"]
@@ -364,8 +395,18 @@ def _plan_flow(
     day = timedelta(days=1)
     triaged = registered + timedelta(hours=rng.randrange(2, 20))
     issued = triaged + timedelta(hours=1)
+    # 退单: the first department disputes within hours and the task force reassigns.
+    disputed_by = rng.choice(world.departments) if rng.random() < 0.05 else None
+    if disputed_by == department_id:
+        disputed_by = None
+    first_issued = issued
+    if disputed_by is not None:
+        issued = first_issued + timedelta(hours=rng.randrange(3, 24))
     signed = issued + timedelta(hours=rng.choice((2, 5, 18, 20, 30, 60)))
-    submitted = signed + day * rng.choice((1, 2, 3, 4, 6, 9))
+    extended = rng.random() < 0.03  # an extension asked the day after signing, approved
+    submitted = signed + day * (rng.choice((1, 2, 3, 4, 6, 9)) + (7 if extended else 0))
+    # Returned for rework: a first result two days before the one accepted.
+    reworked_at = submitted - day * 2 if rng.random() < 0.06 else None
     accepted = submitted + timedelta(hours=rng.randrange(1, 20))
     visited = accepted + day * rng.choice((1, 1, 2, 3, 5))
     # How far the case got: the recent ones are still on their way.
@@ -412,7 +453,11 @@ def _plan_flow(
             }
         )
 
-    clock("triage", registered, registered + day, issued if stage >= 2 else None)
+    clock("triage", registered, registered + day, first_issued if stage >= 2 else None)
+    if case["channel"] == "bad_review":
+        # Verified when triaged; fixed when the rectification is answered.
+        clock("verify", registered, registered + day, triaged if stage >= 1 else None)
+        clock("fix", registered, registered + day * 21, accepted if stage >= 5 else None)
     if stage >= 1:
         rows.add(
             Triage,
@@ -425,13 +470,37 @@ def _plan_flow(
             instructions="",
             triaged_by_id=force,
             triaged_at=triaged,
-            issued_at=issued if stage >= 2 else None,
+            issued_at=first_issued if stage >= 2 else None,
         )
     if stage >= 2:
-        events.append(("dispatch", issued, "triage", "dispatched"))
+        events.append(("dispatch", first_issued, "triage", "dispatched"))
         order_id = ids.take(WorkOrder)
         order_state = ("issued", "signed", "submitted", "accepted", "accepted")[min(stage - 2, 4)]
         answer_due = registered + day * 7
+        if disputed_by is not None:
+            _plan_disputed_order(
+                world, rows, ids, case, disputed_by, first_issued, issued, order_id, clock
+            )
+        old_due = answer_due
+        if extended and stage >= 3:
+            answer_due = old_due + day * 7
+            asked = signed + day
+            rows.add(
+                Extension,
+                id=ids.take(Extension),
+                work_order_id=order_id,
+                requested_at=asked,
+                requested_by_id=handler,
+                working_days=5,
+                reason="需要外省调取档案",
+                old_due=old_due,
+                new_due=answer_due,
+                new_due_provisional=False,
+                decision="approved",
+                decided_at=asked + timedelta(hours=3),
+                decided_by_id=force,
+                decision_note="",
+            )
         rows.add(
             WorkOrder,
             id=order_id,
@@ -453,15 +522,24 @@ def _plan_flow(
             submitted_at=submitted if stage >= 4 else None,
             result_kind="solved" if stage >= 4 else "",
             result="已按规定办理" if stage >= 4 else "",
-            rework_count=0,
+            rework_count=int(reworked_at is not None and stage >= 4),
             dispute_reason="",
         )
-        for kind, at, reached_stage in (
+        order_events = [
             ("issue", issued, 2),
             ("sign", signed, 3),
             ("submit", submitted, 4),
             ("accept", accepted, 5),
-        ):
+        ]
+        if extended:
+            order_events += [
+                ("extension_requested", signed + day, 3),
+                ("extension_approved", signed + day + timedelta(hours=3), 3),
+            ]
+        if reworked_at is not None:
+            first_result = reworked_at - timedelta(hours=3)
+            order_events += [("submit", first_result, 4), ("rework", reworked_at, 4)]
+        for kind, at, reached_stage in order_events:
             if stage >= reached_stage:
                 rows.add(
                     WorkOrderEvent,
@@ -483,16 +561,24 @@ def _plan_flow(
                 by_id=handler,
             )
         clock("sign", issued, issued + day, signed if stage >= 3 else None, work_order_id=order_id)
-        clock(
-            "answer",
-            registered,
-            answer_due,
-            submitted if stage >= 4 else None,
-            work_order_id=order_id,
-        )
+        if reworked_at is None or stage < 4:
+            clock(
+                "answer",
+                registered,
+                answer_due,
+                submitted if stage >= 4 else None,
+                work_order_id=order_id,
+            )
+        else:  # the first answer clock stops at the first result; a rework starts a new one
+            clock("answer", registered, answer_due, first_result, work_order_id=order_id)
+            rework_due = reworked_at + day * 3
+            clock("answer", reworked_at, rework_due, submitted, work_order_id=order_id)
     if stage >= 3:
         events.append(("start", signed, "dispatched", "in_progress"))
     if stage >= 4:
+        if reworked_at is not None:
+            events.append(("await_review", first_result, "in_progress", "review"))
+            events.append(("rework", reworked_at, "review", "in_progress"))
         events.append(("await_review", submitted, "in_progress", "review"))
     if stage >= 5:
         events.append(("accept", accepted, "review", "answered"))
@@ -553,3 +639,58 @@ def _plan_flow(
             )
     for values in clocks:
         rows.add(Clock, **values)
+
+
+def _plan_disputed_order(
+    world: _World,
+    rows: _Rows,
+    ids: _Ids,
+    case: dict[str, Any],
+    department_id: int,
+    issued: datetime,
+    reassigned: datetime,
+    new_order_id: int,
+    clock: Any,
+) -> None:
+    """The first work order of a disputed case: issued, disputed by its department, reassigned
+    (to ``new_order_id``); its clocks cancelled."""
+    from doudi.cases.models import CaseEvent
+    from doudi.workorders.models import WorkOrder, WorkOrderEvent
+
+    order_id = ids.take(WorkOrder)
+    disputed = issued + (reassigned - issued) / 2
+    force = world.users.get("taskforce")
+    rows.add(
+        WorkOrder,
+        id=order_id,
+        number=f"{case['number']}-0",
+        case_id=case["id"],
+        department_id=department_id,
+        role="lead",
+        step=1,
+        state="reassigned",
+        instructions="",
+        issued_by_id=force,
+        created_at=issued,
+        issued_at=issued,
+        answer_due=case["registered_at"] + timedelta(days=7),
+        answer_due_provisional=False,
+        version=3,
+        dispute_reason="不属于本部门职责",
+        reassigned_to_id=new_order_id,
+        rework_count=0,
+    )
+    for kind, at in (("issue", issued), ("dispute", disputed), ("reassign", reassigned)):
+        rows.add(
+            WorkOrderEvent, id=ids.take(WorkOrderEvent), work_order_id=order_id, kind=kind,
+            at=at, payload={},
+        )  # fmt: skip
+    rows.add(
+        CaseEvent, id=ids.take(CaseEvent), case_id=case["id"], kind="work_order_disputed",
+        at=disputed, from_state="", to_state="", payload={}, public=False,
+    )  # fmt: skip
+    for kind in ("sign", "answer"):
+        clock(
+            kind, issued, issued + timedelta(days=1), None, work_order_id=order_id,
+            state="cancelled", stopped_at=disputed,
+        )  # fmt: skip

@@ -26,6 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _every_100k(done: int, total: int) -> None:
+    if done % 100_000 < rollup_batch() or done == total:
+        print(f"  {done:,} of {total:,}", flush=True)
+
+
+def rollup_batch() -> int:
+    from doudi.analytics.rollup import BATCH
+
+    return BATCH
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -76,7 +87,7 @@ def main() -> None:
         # The generator writes rows in bulk, past the actions: the roll-up is built once.
         print("building the roll-up …")
         started = time.perf_counter()
-        rollup.rebuild()
+        rollup.rebuild(progress=_every_100k)
         rebuilt = time.perf_counter() - started
     elif not CaseDepartment.objects.exists():
         # A roll-up built before CaseDepartment existed: fill it from the kept contributions.

@@ -16,8 +16,9 @@ a periodic task keeps the marks few, so every figure read equals the live count 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory.models import Department
 from doudi.feedback.models import Rating, ReturnVisit
 from doudi.feedback.workflow import BAD_LEVELS, RatingState, VisitOutcome
+from doudi.triage.models import Triage
 from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
 
 Facts = dict[str, int]
@@ -297,7 +299,7 @@ def _apply(keys: list[str]) -> None:
     _upsert(_rows_of(delta))
     cases = [int(key[1:]) for key in keys if key.startswith("c")]
     CaseDepartment.objects.filter(case_id__in=cases).delete()
-    _insert_departments({key: facts for key, facts in new.items() if key.startswith("c")})
+    _insert_departments(new)
     kept = [FigureSource(key=key, facts=facts) for key, facts in new.items() if facts]
     FigureSource.objects.filter(key__in=[k for k in keys if not new.get(k)]).delete()
     FigureSource.objects.bulk_create(
@@ -312,6 +314,13 @@ def rebuild(progress: Any = None) -> int:
     FigureSource.objects.all().delete()
     DirtySource.objects.all().delete()
     CaseDepartment.objects.all().delete()
+    # A rebuild usually follows a bulk load: without fresh statistics PostgreSQL's planner
+    # takes the loaded tables for small and scans them whole for every batch. Only the tables
+    # read here: a bare ANALYZE would also lock the shared catalogues until this commits.
+    read = (Case, Triage, WorkOrder, WorkOrderEvent, Contact, Clock, ReturnVisit, Rating)
+    with connection.cursor() as cursor:
+        for model in read:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     sources = [
         *(case_key(pk) for pk in Case.objects.order_by("pk").values_list("pk", flat=True)),
         *(
@@ -328,20 +337,36 @@ def rebuild(progress: Any = None) -> int:
         for key, counters in _rows_of(_merge(facts.values())).items():
             for counter, n in counters.items():
                 total[key][counter] += n
-        _insert_sources(facts)
-        _insert_departments(facts)
+        _insert(FigureSource, ("key", "facts"), _source_rows(facts))
+        _insert(CaseDepartment, ("case_id", "department", "day"), _department_rows(facts))
         if progress is not None:
             progress(start + len(chunk), len(sources))
-    _upsert(total)  # into the emptied table: plain inserts, without the ORM's cost per row
+    # Into the emptied table, each row once: plain inserts.
+    figures = ([*key, *(total[key].get(c, 0) for c in COUNTERS)] for key in sorted(total))
+    _insert(DailyFigure, _COLUMNS, figures)
     return len(sources)
 
 
-def _insert_sources(facts: dict[str, Facts]) -> None:
-    field = FigureSource._meta.get_field("facts")
-    table = FigureSource._meta.db_table
-    params: Any = [[key, field.get_db_prep_save(f, connection)] for key, f in facts.items() if f]
+def _insert(model: Any, columns: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert rows of plain values (COPY on PostgreSQL, executemany on SQLite): the ORM's
+    bulk_create spends more than the database on a rebuild's millions of rows."""
+    table = model._meta.db_table
+    names = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} (key, facts) VALUES (%s, %s)", params)  # noqa: S608
+        if connection.vendor == "postgresql":
+            # Table and column names come from the models, never from input.
+            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(rows))  # noqa: S608
+
+
+def _source_rows(facts_by_key: dict[str, Facts]) -> Iterator[tuple[str, str]]:
+    for key, facts in facts_by_key.items():
+        if facts:
+            yield key, json.dumps(facts)
 
 
 def _departments_of(facts: Facts) -> tuple[str, list[int]] | None:
@@ -353,14 +378,17 @@ def _departments_of(facts: Facts) -> tuple[str, list[int]] | None:
     return None
 
 
-def _insert_departments(facts_by_key: dict[str, Facts]) -> None:
-    rows = []
+def _department_rows(facts_by_key: dict[str, Facts]) -> Iterator[tuple[int, int, date]]:
+    """(case, department, registration day) for each department each case concerns."""
     for key, facts in facts_by_key.items():
-        found = _departments_of(facts)
-        if found is not None:
+        if key.startswith("c") and (found := _departments_of(facts)) is not None:
             day = date.fromisoformat(found[0])
-            rows += [CaseDepartment(case_id=int(key[1:]), department=d, day=day) for d in found[1]]
-    CaseDepartment.objects.bulk_create(rows, batch_size=5000)
+            for department in found[1]:
+                yield int(key[1:]), department, day
+
+
+def _insert_departments(facts_by_key: dict[str, Facts]) -> None:
+    _insert(CaseDepartment, ("case_id", "department", "day"), _department_rows(facts_by_key))
 
 
 @transaction.atomic
