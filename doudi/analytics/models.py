@@ -158,3 +158,35 @@ class CaseDepartment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.department}"
+
+
+class Tally(models.TextChoices):
+    """The further dimensions of the received cases that ``DailyTally`` counts."""
+
+    WINDOW = "window"
+    STAFF = "staff"
+    ITEM = "item"
+    HOUR = "hour"  # the hour of registration (the weekday comes with the day)
+
+
+class DailyTally(models.Model):
+    """Received cases of a day and centre counted by one more dimension: each window and staff
+    member they name, their service item, the hour they were registered. The dashboard's
+    top-10 lists and weekday × hour map read these (for every department, without a channel or
+    cause filter) instead of joining a period's cases to their windows and staff."""
+
+    dimension = models.CharField(max_length=8, choices=Tally.choices)
+    day = models.DateField()
+    centre = models.PositiveIntegerField()
+    value = models.PositiveIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "day", "centre", "value"], name="analytics_dailytally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.centre} {self.dimension}={self.value}: {self.n}"

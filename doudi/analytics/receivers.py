@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from doudi.analytics.rollup import case_key, mark, rating_key
 from doudi.cases.models import Case
@@ -20,6 +20,12 @@ from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
 
 def _case(sender: Any, instance: Case, **kwargs: Any) -> None:
     mark([case_key(instance.pk)])
+
+
+def _links(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kw: Any) -> None:
+    """The windows or staff a case names changed (``DailyTally`` counts them)."""
+    if action.startswith("post_"):
+        mark([case_key(pk) for pk in pk_set or ()] if reverse else [case_key(instance.pk)])
 
 
 def _of_case(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -50,3 +56,5 @@ for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_of_case, sender=model, dispatch_uid=f"rollup-{model.__name__}-{name}")
     for model in _MODELS_OF_A_WORK_ORDER:
         signal.connect(_of_work_order, sender=model, dispatch_uid=f"rollup-{model.__name__}-{name}")
+for through in (Case.windows.through, Case.staff.through):
+    m2m_changed.connect(_links, sender=through, dispatch_uid=f"rollup-{through.__name__}")

@@ -5,6 +5,8 @@ n}``, where ``depts`` lists every department the fact concerns with all their an
 service item's and the work orders' departments for a case; the work order's for its clocks;
 the window's and staff member's for a rating). Applying a contribution adds ``n`` to the
 counter of the row of each of those departments and of the row for all departments (key 0).
+A received case also contributes ``"T|day|centre|dimension|value": 1`` for each window and
+staff member it names, its service item and its hour of registration (``DailyTally``).
 
 Changes reach the roll-up in two steps, so that an action pays one small insert and never
 computes figures: signals on every model a figure reads mark the case (or window rating) in
@@ -32,8 +34,10 @@ from doudi.analytics.models import (
     NO_CAUSE,
     CaseDepartment,
     DailyFigure,
+    DailyTally,
     DirtySource,
     FigureSource,
+    Tally,
 )
 from doudi.cases.models import Case
 from doudi.cases.workflow import OPEN_STATES, State
@@ -46,6 +50,8 @@ from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
 
 Facts = dict[str, int]
 RowKey = tuple[int, date, int, str, int]  # department, day, centre, channel, cause
+TALLY = "T"  # the first part of the facts counted in DailyTally
+TallyKey = tuple[str, date, int, int]  # dimension, day, centre, value
 
 BATCH = 2000
 
@@ -95,6 +101,12 @@ class _Facts:
             facts = self.out[source]
             facts[key] = facts.get(key, 0) + n
 
+    def tally(self, source: str, day: str, centre: int, dimension: str, value: int) -> None:
+        """One received case for ``DailyTally`` (keys "T|day|centre|dimension|value")."""
+        key = f"{TALLY}|{day}|{centre}|{dimension}|{value}"
+        facts = self.out[source]
+        facts[key] = facts.get(key, 0) + 1
+
 
 def case_facts(case_ids: list[int]) -> dict[str, Facts]:
     """The contribution of each case: itself, its work orders and their clocks, its fix clock,
@@ -105,8 +117,18 @@ def case_facts(case_ids: list[int]) -> dict[str, Facts]:
         for row in Case.objects.filter(pk__in=case_ids).values(
             "id", "centre_id", "channel", "state", "visits", "registered_at", "answered_at",
             "answer_working_days", "service_item__department__path", "triage__cause_id",
+            "service_item_id", "registered_hour",
         )
     }  # fmt: skip
+    links: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for dimension, through, column in (
+        (Tally.WINDOW, Case.windows.through, "window_id"),
+        (Tally.STAFF, Case.staff.through, "staff_id"),
+    ):
+        for case_id, value in through.objects.filter(case_id__in=list(cases)).values_list(
+            "case_id", column
+        ):
+            links[case_id].append((dimension, value))
     orders: dict[int, list[Any]] = defaultdict(list)
     order_by_id: dict[int, Any] = {}
     of_cases = list(cases)
@@ -137,6 +159,14 @@ def case_facts(case_ids: list[int]) -> dict[str, Facts]:
         base = (case["centre_id"], case["channel"], cause, depts)
         day = _day(case["registered_at"])
         acc.add(source, day, *base, "received")
+        tallies: list[tuple[str, int | None]] = [
+            *links[pk],
+            (Tally.ITEM, case["service_item_id"]),
+            (Tally.HOUR, case["registered_hour"]),
+        ]
+        for kind, value in tallies:
+            if value is not None:
+                acc.tally(source, day, case["centre_id"], kind, value)
         acc.add(source, day, *base, "open", int(case["state"] in OPEN_STATES))
         acc.add(source, day, *base, "spot", int(case["state"] == State.RESOLVED_ON_SPOT))
         acc.add(source, day, *base, "visits_sum", case["visits"])
@@ -229,10 +259,19 @@ def facts_of(keys: list[str]) -> dict[str, Facts]:
 # --- Applying ---------------------------------------------------------------------------------
 
 
+def _tallies_of(delta: Facts) -> dict[TallyKey, int]:
+    rows: dict[TallyKey, int] = defaultdict(int)
+    for key, n in delta.items():
+        if n and key.startswith(f"{TALLY}|"):
+            _, day, centre, dimension, value = key.split("|")
+            rows[(dimension, date.fromisoformat(day), int(centre), int(value))] += n
+    return rows
+
+
 def _rows_of(delta: Facts) -> dict[RowKey, dict[str, int]]:
     rows: dict[RowKey, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for key, n in delta.items():
-        if not n:
+        if not n or key.startswith(f"{TALLY}|"):
             continue
         day, centre, channel, cause, depts, counter = key.split("|")
         on = date.fromisoformat(day)
@@ -258,6 +297,20 @@ def _upsert(rows: dict[RowKey, dict[str, int]]) -> None:
     )
     # In key order, so that two transactions lock shared rows in the same order (no deadlock).
     params: Any = [[*key, *(rows[key].get(c, 0) for c in COUNTERS)] for key in sorted(rows)]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _upsert_tallies(rows: dict[TallyKey, int]) -> None:
+    if not rows:
+        return
+    table = DailyTally._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (dimension, day, centre, value, n) "  # noqa: S608
+        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (dimension, day, centre, value) "
+        f"DO UPDATE SET n = {table}.n + excluded.n"
+    )
+    params: Any = [[*key, rows[key]] for key in sorted(rows)]  # in key order, as _upsert
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -297,6 +350,7 @@ def _apply(keys: list[str]) -> None:
         for fact, n in _diff(old.get(key, {}), new.get(key, {})).items():
             delta[fact] = delta.get(fact, 0) + n
     _upsert(_rows_of(delta))
+    _upsert_tallies(_tallies_of(delta))
     cases = [int(key[1:]) for key in keys if key.startswith("c")]
     CaseDepartment.objects.filter(case_id__in=cases).delete()
     _insert_departments(new)
@@ -311,6 +365,7 @@ def _apply(keys: list[str]) -> None:
 def rebuild(progress: Any = None) -> int:
     """Recompute the whole roll-up from the rows (after a bulk load or to check it)."""
     DailyFigure.objects.all().delete()
+    DailyTally.objects.all().delete()
     FigureSource.objects.all().delete()
     DirtySource.objects.all().delete()
     CaseDepartment.objects.all().delete()
@@ -331,12 +386,16 @@ def rebuild(progress: Any = None) -> int:
         ),
     ]
     total: dict[RowKey, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tallies: dict[TallyKey, int] = defaultdict(int)
     for start in range(0, len(sources), BATCH):
         chunk = sources[start : start + BATCH]
         facts = facts_of(chunk)
-        for key, counters in _rows_of(_merge(facts.values())).items():
+        merged = _merge(facts.values())
+        for key, counters in _rows_of(merged).items():
             for counter, n in counters.items():
                 total[key][counter] += n
+        for tally, n in _tallies_of(merged).items():
+            tallies[tally] += n
         _insert(FigureSource, ("key", "facts"), _source_rows(facts))
         _insert(CaseDepartment, ("case_id", "department", "day"), _department_rows(facts))
         if progress is not None:
@@ -344,6 +403,8 @@ def rebuild(progress: Any = None) -> int:
     # Into the emptied table, each row once: plain inserts.
     figures = ([*key, *(total[key].get(c, 0) for c in COUNTERS)] for key in sorted(total))
     _insert(DailyFigure, _COLUMNS, figures)
+    counted = ([*key, tallies[key]] for key in sorted(tallies))
+    _insert(DailyTally, ("dimension", "day", "centre", "value", "n"), counted)
     return len(sources)
 
 

@@ -39,7 +39,9 @@ from doudi.analytics.models import (
     NO_CAUSE,
     CaseDepartment,
     DailyFigure,
+    DailyTally,
     ModelWindowCriteria,
+    Tally,
 )
 from doudi.cases.access import case_visibility
 from doudi.cases.models import Case
@@ -603,11 +605,65 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
     out.causes = _ranked(causes.items(), cause_names)
     centre_names = {c.pk: (c.name, c.code) for c in Centre.objects.all()}
     out.centres = _ranked(centres.items(), centre_names, top=None)
+    tallied = (
+        scope is not None
+        and scope.department == ALL_DEPARTMENTS
+        and not filters.channel
+        and filters.cause is None
+    )
+    if tallied:
+        assert scope is not None  # noqa: S101 - for the type checker
+        _tallied_breakdowns(out, filters, scope)
+    else:
+        _counted_breakdowns(out, received)
+    return out
+
+
+def _tallied_breakdowns(out: Breakdowns, filters: Filters, scope: RollupScope) -> None:
+    """The lists and the heat map from ``DailyTally`` (for every department, no channel or
+    cause filter): a few thousand rows a month, not the month's cases and their links."""
+    rows = DailyTally.objects.filter(day__gte=filters.period.start, day__lt=filters.period.end)
+    if scope.centres is not None:
+        rows = rows.filter(centre__in=scope.centres)
+
+    def per(dimension: str) -> dict[int, int]:
+        by_value = rows.filter(dimension=dimension).values_list("value").annotate(n=Sum("n"))
+        return dict(by_value)
+
+    _name_breakdowns(out, per(Tally.ITEM), per(Tally.WINDOW).items(), per(Tally.STAFF).items())
+    grid = [[0] * 24 for _ in range(7)]
+    by_hour = rows.filter(dimension=Tally.HOUR).values_list("day", "value").annotate(n=Sum("n"))
+    for day, hour, n in by_hour:
+        grid[day.isoweekday() - 1][hour] += n
+    out.heatmap = grid
+
+
+def _counted_breakdowns(out: Breakdowns, received: QuerySet[Case]) -> None:
+    """The lists and the heat map counted over the received cases."""
     per_item = dict(
         received.filter(service_item__isnull=False)
         .values_list("service_item")
         .annotate(n=Count("id"))
     )
+    # (case, window) and (case, staff) pairs are unique: a plain count is a count of cases.
+    windows = received.filter(windows__isnull=False).values_list("windows").annotate(n=Count("id"))
+    staff = received.filter(staff__isnull=False).values_list("staff").annotate(n=Count("id"))
+    _name_breakdowns(out, per_item, windows, staff)
+    grid = [[0] * 24 for _ in range(7)]
+    cells = received.values_list("registered_weekday", "registered_hour").annotate(n=Count("id"))
+    for weekday, hour, n in cells:
+        if weekday is not None and hour is not None:
+            grid[weekday - 1][hour] += n
+    out.heatmap = grid
+
+
+def _name_breakdowns(
+    out: Breakdowns,
+    per_item: dict[int, int],
+    windows: Iterable[tuple[int, int]],
+    staff: Iterable[tuple[int, int]],
+) -> None:
+    """Name the counts per item (and its department), window and staff member."""
     items = ServiceItem.objects.filter(pk__in=list(per_item)).select_related("department")
     item_names, department_names = {}, {}
     per_department: dict[int, int] = defaultdict(int)
@@ -617,21 +673,10 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
         per_department[item.department_id] += per_item[item.pk]
     out.items = _ranked(per_item.items(), item_names)
     out.departments = _ranked(per_department.items(), department_names)
-    # (case, window) and (case, staff) pairs are unique: a plain count is a count of cases.
-    per_window = received.filter(windows__isnull=False).values_list("windows")
-    windows = per_window.annotate(n=Count("id"))
     window_names = {w.pk: (w.name, w.code) for w in Window.objects.all()}
     out.windows = _ranked(windows, window_names)
-    staff = received.filter(staff__isnull=False).values_list("staff").annotate(n=Count("id"))
     staff_names = {m.pk: (m.name, m.employee_no) for m in Staff.objects.all()}
     out.staff = _ranked(staff, staff_names)
-    grid = [[0] * 24 for _ in range(7)]
-    cells = received.values_list("registered_weekday", "registered_hour").annotate(n=Count("id"))
-    for weekday, hour, n in cells:
-        if weekday is not None and hour is not None:
-            grid[weekday - 1][hour] += n
-    out.heatmap = grid
-    return out
 
 
 def _trend(

@@ -7,11 +7,12 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 from django.utils import timezone
 
 from doudi.accounts.models import User
-from doudi.analytics import rollup
+from doudi.analytics import rollup, selectors
 from doudi.analytics.selectors import Filters, live_metrics, metrics
 from doudi.cases.models import Case
 from doudi.core.actions import DemoResult
@@ -46,6 +47,9 @@ def test_a_generated_history_reads_the_same_from_the_roll_up(demo: DemoResult, d
         for period in periods:
             filters = Filters(period=period)
             assert metrics(user, filters) == live_metrics(user, filters), (username, period)
+            from_rollup = selectors.breakdowns(user, filters)
+            with patch.object(selectors, "rollup_scope", return_value=None):
+                assert from_rollup == selectors.breakdowns(user, filters), (username, period)
     # Every rate has cases behind it over the three years.
     figures = metrics(User.objects.get(username="leader"), Filters(period=periods[0]))
     for key in ("dispute_rate", "reopen_rate", "bad_review_fixed_rate", "on_time_rate"):
