@@ -68,6 +68,7 @@ class _World:
         from doudi.accounts.models import User
         from doudi.core.crypto import encrypt, lookup_hash
         from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
+        from doudi.lib.masking import mask_name, mask_phone
         from doudi.triage.models import Cause
 
         self = cls()
@@ -89,8 +90,9 @@ class _World:
         self.causes = list(Cause.objects.filter(parent__isnull=False).values_list("pk", flat=True))
         self.users = {u.username: u.pk for u in User.objects.all()}
         phones = [f"139{self.rng.randrange(10**8):08d}" for _ in range(500)]
-        self.phones = [(encrypt(p), lookup_hash(p, purpose="phone")) for p in phones]
-        self.names = [encrypt(name) for name in ("张伟", "王芳", "李娜", "刘洋", "陈静")]
+        self.phones = [(encrypt(p), lookup_hash(p, purpose="phone"), mask_phone(p)) for p in phones]
+        names = ("张伟", "王芳", "李娜", "刘洋", "陈静")
+        self.names = [(encrypt(name), mask_name(name)) for name in names]
         self.codes = [encrypt(f"BENCH{i:03d}") for i in range(200)]
         self.titles = [f"{name}被要求补交证明材料" for _, _, name in self.items[:60]] or ["测试"]
         return self
@@ -275,7 +277,8 @@ def _plan_case(
         path, channel, item_id = "flow", "bad_review", None
     recent = age < timedelta(days=14)
     case_id = ids.take(Case)
-    phone, phone_hash = rng.choice(world.phones)
+    phone, phone_hash, phone_masked = rng.choice(world.phones)
+    name, name_masked = rng.choice(world.names)
     state = {
         "on_spot": "resolved_on_spot",
         "out_of_scope": "out_of_scope",
@@ -293,8 +296,10 @@ def _plan_case(
         "channel": channel,
         "state": state,
         "reporter_kind": "person",
-        "reporter_name": rng.choice(world.names),
+        "reporter_name": name,
         "reporter_phone": phone,
+        "reporter_name_masked": name_masked,
+        "reporter_phone_masked": phone_masked,
         "phone_hash": phone_hash,
         "service_item_id": item_id,
         "visits": rng.choice((1, 1, 2, 2, 3, 4)),

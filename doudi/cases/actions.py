@@ -29,6 +29,7 @@ from doudi.cases.models import (
     CaseEvent,
     CaseNumberCounter,
     ReporterKind,
+    masked_reporter,
     registration_fields,
 )
 from doudi.cases.signals import case_left_workflow, case_moved
@@ -227,6 +228,7 @@ def case_register(
     guard("register", "", capabilities=capabilities_of(actor.role) if actor else None)
     checked = check_uploads(uploads)
     reporter = intake.reporter
+    phone = normalise_phone(reporter.phone) if reporter.phone else ""
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -239,7 +241,8 @@ def case_register(
                 is_anonymous=reporter.anonymous,
                 is_confidential=reporter.confidential,
                 reporter_name=reporter.name,
-                reporter_phone=normalise_phone(reporter.phone) if reporter.phone else "",
+                reporter_phone=phone,
+                **masked_reporter(reporter.name, phone),
                 reporter_id_number=normalise_id_number(reporter.id_number),
                 reporter_email=reporter.email,
                 company_name=reporter.company_name,

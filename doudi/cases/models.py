@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.cases.workflow import OPEN_STATES, State
 from doudi.core.crypto import EncryptedTextField
 from doudi.directory.models import Centre, ServiceItem, Staff, Window
+from doudi.lib.masking import mask_name, mask_phone
 
 
 class Channel(models.TextChoices):
@@ -60,6 +61,11 @@ class Case(models.Model):
     reporter_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
     reporter_id_number = EncryptedTextField(_("身份证号码"), blank=True, default="")
     reporter_email = EncryptedTextField(_("电子邮箱"), blank=True, default="")
+    # The masked name and phone ("赵**", "138****1234"), as every reader without the right to
+    # the full values sees them: written with the encrypted values, so that lists and exports
+    # show them without decrypting (doudi.lib.masking; ``masked_reporter``).
+    reporter_name_masked = models.CharField(max_length=60, blank=True, default="", editable=False)
+    reporter_phone_masked = models.CharField(max_length=30, blank=True, default="", editable=False)
     # A company's name and credit code are public register data, not personal data.
     company_name = models.CharField(_("企业名称"), max_length=100, blank=True)
     company_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
@@ -257,3 +263,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def masked_reporter(name: str, phone: str) -> dict[str, str]:
+    """The masked copies a case stores with its reporter's name and phone."""
+    return {"reporter_name_masked": mask_name(name), "reporter_phone_masked": mask_phone(phone)}

@@ -83,16 +83,16 @@ def export_run(job_id: int) -> ExportJob:
         return job
     try:
         source = SOURCES[job.kind]
-        objects = source.queryset(job.user, job.params)
-        total = objects.count()
-        ExportJob.objects.filter(pk=job.pk).update(total=total)
-        export_dir().mkdir(parents=True, exist_ok=True)
-        path = export_dir() / f"{job.pk}-{job.filename}"
         # The role is asked again: it may have lost the right since the request.
         sheet = source.sheet(
             unmasked=job.unmasked and Capability.PERSONAL_DATA in capabilities_of(job.user.role),
             role=job.user.role,
         )
+        objects = source.queryset(job.user, job.params, unmasked=sheet.unmasked)
+        total = objects.count()
+        ExportJob.objects.filter(pk=job.pk).update(total=total)
+        export_dir().mkdir(parents=True, exist_ok=True)
+        path = export_dir() / f"{job.pk}-{job.filename}"
         rows = (source.row(obj, sheet) for obj in objects.iterator(chunk_size=CHUNK))
         if job.format == ExportFormat.CSV:
             _write_csv(path, source, rows, job)

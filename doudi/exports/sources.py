@@ -34,7 +34,7 @@ from doudi.feedback.models import Rating, ReturnVisit
 from doudi.feedback.selectors import rating_list, visit_queue
 from doudi.feedback.workflow import Level, RatingState, VisitOutcome
 from doudi.feedback.workflow import Source as RatingSource
-from doudi.lib.masking import mask_name, mask_phone
+from doudi.lib.masking import mask_phone
 from doudi.workorders.models import Role as WorkOrderRole
 from doudi.workorders.models import WorkOrder
 from doudi.workorders.selectors import inbox
@@ -62,7 +62,11 @@ class Sheet:
 
 
 def local(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    """The moment in the centre's time zone (the settings' one: exports are written by the
+    worker, not in a user's request), as the list pages show it."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class Source:
     row: Callable[[Any, Sheet], list[Any]]
     related: tuple[str, ...] = ()  # select_related: exactly the relations the row reads
     columns: tuple[str, ...] = ()  # only(): the fields the row reads (all when empty)
+    # Encrypted fields a row reads only when unmasked (decrypting costs more than the rest).
+    personal_columns: tuple[str, ...] = ()
     order: tuple[str, ...] = ()  # order_by(): the list's own order when empty
     choices: tuple[tuple[str, type[models.Choices]], ...] = ()  # labels by name
     # Whether a row holds personal data that an unmasked export shows in full.
@@ -86,10 +92,10 @@ class Source:
         if len(set(self.headers)) != len(self.headers):
             raise ValueError(f"{self.title}: two columns share a header")
 
-    def queryset(self, user: User, params: Params) -> QuerySet[Any]:
+    def queryset(self, user: User, params: Params, *, unmasked: bool = False) -> QuerySet[Any]:
         rows = self.build(user, params).select_related(None).select_related(*self.related)
         if self.columns:
-            rows = rows.only(*self.columns)
+            rows = rows.only(*self.columns, *(self.personal_columns if unmasked else ()))
         if self.order:
             rows = rows.order_by(*self.order)
         return rows
@@ -128,9 +134,12 @@ def _drill(user: User, params: Params) -> QuerySet[Case]:
 
 
 def _case_row(case: Case, sheet: Sheet) -> list[Any]:
-    full = sheet.unmasked and (not case.is_confidential or sheet.role in CONFIDENTIAL_ROLES)
-    name = "" if case.is_anonymous else case.reporter_name
-    phone = "" if case.is_anonymous else case.reporter_phone
+    if case.is_anonymous:
+        name = phone = ""
+    elif sheet.unmasked and (not case.is_confidential or sheet.role in CONFIDENTIAL_ROLES):
+        name, phone = case.reporter_name, case.reporter_phone
+    else:  # the masked copies stored with the case: nothing is decrypted
+        name, phone = case.reporter_name_masked, case.reporter_phone_masked
     return [
         case.number,
         local(case.registered_at),
@@ -139,8 +148,8 @@ def _case_row(case: Case, sheet: Sheet) -> list[Any]:
         sheet.label("state", case.state),
         case.matter,
         case.title,
-        name if full else mask_name(name),
-        phone if full else mask_phone(phone),
+        name,
+        phone,
         case.visits,
         local(case.answered_at),
         case.answer_working_days if case.answer_working_days is not None else "",
@@ -153,7 +162,8 @@ CASE_HEADERS = (
     "跑动次数", "答复时间", "答复用时（工作日）", "重办次数",
 )  # fmt: skip
 
-# Only what the file shows: other encrypted fields (query code, ID number) are not decrypted.
+# Only what the file shows: the encrypted name and phone only when unmasked (personal_columns),
+# the other encrypted fields (query code, ID number) never.
 CASE_COLUMNS = (
     "number",
     "registered_at",
@@ -165,8 +175,8 @@ CASE_COLUMNS = (
     "title",
     "is_anonymous",
     "is_confidential",
-    "reporter_name",
-    "reporter_phone",
+    "reporter_name_masked",
+    "reporter_phone_masked",
     "visits",
     "answered_at",
     "answer_working_days",
@@ -182,6 +192,7 @@ def _case_source(title: str, build: Callable[[User, Params], QuerySet[Case]]) ->
         row=_case_row,
         related=("centre", "service_item"),
         columns=CASE_COLUMNS,
+        personal_columns=("reporter_name", "reporter_phone"),
         order=("-registered_at", "-id"),
         choices=(("channel", Channel), ("state", State)),
         personal=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.utils import timezone
@@ -54,6 +55,18 @@ def test_a_csv_export_is_the_list_masked_and_logged(
     assert entry.detail["params"] == {"channel": "hotline"}
     page = client.get(f"/exports/{job.pk}/").content.decode()
     assert "100%" in page
+
+
+def test_a_masked_export_decrypts_nothing(
+    cases: None, people: Personas, client_for, export
+) -> None:
+    client = client_for(people.clerk_a)
+    with patch("doudi.core.crypto.decrypt", side_effect=AssertionError("decrypted")):
+        export(client, kind="cases", format="xlsx")
+    job = ExportJob.objects.get()
+    assert job.status == "done", job.error
+    rows = [list(row) for row in load_workbook(io.BytesIO(download(client, job))).active.values]
+    assert [row[7:9] for row in rows[1:]] == [["赵**", "138****1234"]] * 2
 
 
 def test_an_unmasked_xlsx_export_needs_the_capability(
