@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--data-dir", default="")
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=20, help="0: prepare the data only")
     args = parser.parse_args()
 
     if args.data_dir:
@@ -109,6 +109,9 @@ def main() -> None:
         "generate_seconds": round(generated, 1),
         "rollup_rebuild_seconds": round(rebuilt, 1),
     }
+    if not args.runs:
+        print("prepared (--runs 0): nothing measured")
+        return
     for username in ("leader", "leader_rs"):
         client = Client()
         client.force_login(User.objects.get(username=username))
