@@ -751,13 +751,14 @@ def _ranked(
     top: int | None = TOP,
 ) -> list[dict[str, Any]]:
     """Counts per id as the dashboard lists them: named through ``names`` (id → (name, note);
-    the id itself when absent), the most first, then by name."""
+    the id itself when absent), the most first, then by name and note (windows of different
+    centres share names: the code decides, not the order the database returned them in)."""
     counted = []
     for value, n in counts:
         if n:
             name, note = names.get(value, (value, value))
             counted.append({"name": name, "note": note, "n": n})
-    counted.sort(key=lambda row: (-row["n"], str(row["name"])))
+    counted.sort(key=lambda row: (-row["n"], str(row["name"]), str(row["note"])))
     return counted if top is None else counted[:top]
 
 
