@@ -280,39 +280,38 @@ def _rows_of(delta: Facts) -> dict[RowKey, dict[str, int]]:
     return rows
 
 
-_COLUMNS = ("department", "day", "centre", "channel", "cause", *COUNTERS)
+_FIGURE_KEY = ("department", "day", "centre", "channel", "cause")
+_COLUMNS = (*_FIGURE_KEY, *COUNTERS)
+_TALLY_KEY = ("dimension", "day", "centre", "value")
 
 
-def _upsert(rows: dict[RowKey, dict[str, int]]) -> None:
+def _add(
+    model: Any, key: tuple[str, ...], counters: tuple[str, ...], rows: dict[Any, list[int]]
+) -> None:
     """Add the counters to their rows, creating the rows that are missing (one statement per
     row, batched; the same SQL on SQLite and PostgreSQL)."""
     if not rows:
         return
-    table = DailyFigure._meta.db_table
-    placeholders = ", ".join(["%s"] * len(_COLUMNS))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    table = model._meta.db_table
+    columns = (*key, *counters)
+    placeholders = ", ".join(["%s"] * len(columns))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counters)
     sql = (
-        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT (department, day, centre, channel, cause) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
     )
     # In key order, so that two transactions lock shared rows in the same order (no deadlock).
-    params: Any = [[*key, *(rows[key].get(c, 0) for c in COUNTERS)] for key in sorted(rows)]
+    params: Any = [[*k, *rows[k]] for k in sorted(rows)]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
-def _upsert_tallies(rows: dict[TallyKey, int]) -> None:
-    if not rows:
-        return
-    table = DailyTally._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (dimension, day, centre, value, n) "  # noqa: S608
-        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (dimension, day, centre, value) "
-        f"DO UPDATE SET n = {table}.n + excluded.n"
-    )
-    params: Any = [[*key, rows[key]] for key in sorted(rows)]  # in key order, as _upsert
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+def _add_delta(delta: Facts) -> None:
+    figures = _rows_of(delta)
+    _add(DailyFigure, _FIGURE_KEY, COUNTERS, {
+        key: [counters.get(c, 0) for c in COUNTERS] for key, counters in figures.items()
+    })  # fmt: skip
+    _add(DailyTally, _TALLY_KEY, ("n",), {k: [n] for k, n in _tallies_of(delta).items()})
 
 
 def _diff(old: Facts, new: Facts) -> Facts:
@@ -349,8 +348,7 @@ def _apply(keys: list[str]) -> None:
     for key in keys:
         for fact, n in _diff(old.get(key, {}), new.get(key, {})).items():
             delta[fact] = delta.get(fact, 0) + n
-    _upsert(_rows_of(delta))
-    _upsert_tallies(_tallies_of(delta))
+    _add_delta(delta)
     cases = [int(key[1:]) for key in keys if key.startswith("c")]
     CaseDepartment.objects.filter(case_id__in=cases).delete()
     _insert_departments(new)
@@ -404,7 +402,7 @@ def rebuild(progress: Any = None) -> int:
     figures = ([*key, *(total[key].get(c, 0) for c in COUNTERS)] for key in sorted(total))
     _insert(DailyFigure, _COLUMNS, figures)
     counted = ([*key, tallies[key]] for key in sorted(tallies))
-    _insert(DailyTally, ("dimension", "day", "centre", "value", "n"), counted)
+    _insert(DailyTally, (*_TALLY_KEY, "n"), counted)
     return len(sources)
 
 

@@ -605,14 +605,8 @@ def breakdowns(user: AnyUser, filters: Filters) -> Breakdowns:
     out.causes = _ranked(causes.items(), cause_names)
     centre_names = {c.pk: (c.name, c.code) for c in Centre.objects.all()}
     out.centres = _ranked(centres.items(), centre_names, top=None)
-    tallied = (
-        scope is not None
-        and scope.department == ALL_DEPARTMENTS
-        and not filters.channel
-        and filters.cause is None
-    )
-    if tallied:
-        assert scope is not None  # noqa: S101 - for the type checker
+    unfiltered = not filters.channel and filters.cause is None
+    if scope is not None and scope.department == ALL_DEPARTMENTS and unfiltered:
         _tallied_breakdowns(out, filters, scope)
     else:
         _counted_breakdowns(out, received)

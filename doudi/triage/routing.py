@@ -24,7 +24,7 @@ class Version:
 
     @property
     def name(self) -> str:
-        return f"v{self.number:04d}"
+        return self.path.stem  # "v0003"
 
 
 def model_dir() -> Path:
@@ -48,17 +48,17 @@ def train_and_keep(examples: list[routing.Example], *, source: str) -> Version:
     """Train on the examples and keep the model as the next version (the one in use)."""
     model = routing.train(examples)
     current = latest()
-    version = Version((current.number if current else 0) + 1, Path())
-    path = model_dir() / f"{version.name}.joblib"
-    routing.save(model, path)
+    number = (current.number if current else 0) + 1
+    version = Version(number, model_dir() / f"v{number:04d}.joblib")
+    routing.save(model, version.path)
     meta = {
-        "version": version.number,
+        "version": number,
         "trained_at": timezone.now().isoformat(),
         "source": source,
         "examples": len(examples),
         "labels": model.labels,
     }
-    path.with_suffix(".json").write_text(
+    version.path.with_suffix(".json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    return Version(version.number, path)
+    return version
