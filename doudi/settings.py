@@ -299,6 +299,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOUDI_IMPORT_MAX_BYTES = config.env_int("DOUDI_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
 
+# Routing suggestions (doudi.triage.routing): the newest settled cases a training reads per
+# target, and how many newly answered cases make the nightly task train a new version.
+DOUDI_ROUTING_MAX_EXAMPLES = config.env_int("DOUDI_ROUTING_MAX_EXAMPLES", 50000, minimum=100)
+DOUDI_ROUTING_RETRAIN_AFTER = config.env_int("DOUDI_ROUTING_RETRAIN_AFTER", 50, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 REQUIRED_COLUMNS = ("title", "body", "label")
 _BLANK = re.compile(r"^[\s\W_]+$")
@@ -110,7 +110,9 @@ class Model:
         return ranked[:top]
 
 
-def train(examples: Sequence[Example]) -> Model:
+def train(examples: Sequence[Example], *, documents: Sequence[str] | None = None) -> Model:
+    """Fit a router; ``documents`` are the examples' ``document()`` when the caller already
+    has them (segmenting is most of the time)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_pipeline, make_union
     from sklearn.svm import LinearSVC
@@ -124,7 +126,9 @@ def train(examples: Sequence[Example]) -> Model:
         ),
         LinearSVC(C=0.5),
     )
-    pipeline.fit([document(e.title, e.body) for e in examples], [e.label for e in examples])
+    if documents is None:
+        documents = [document(e.title, e.body) for e in examples]
+    pipeline.fit(list(documents), [e.label for e in examples])
     return Model(pipeline)
 
 
@@ -179,15 +183,17 @@ def _rows(reader: Iterable[dict[str, str]], path: Path) -> Iterable[Example]:
         yield Example(title, body, label)
 
 
-def save(model: Model, path: Path) -> None:
+def save(model: Model, target: Path | BinaryIO) -> None:
+    """Write a model to a file or a binary stream, compressed (a few MB)."""
     import joblib
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model.pipeline, path)
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model.pipeline, target, compress=3)
 
 
-def load(path: Path) -> Model:
+def load(source: Path | BinaryIO) -> Model:
     """A model this system saved (joblib unpickles: never load a file from elsewhere)."""
     import joblib
 
-    return Model(joblib.load(path))
+    return Model(joblib.load(source))

@@ -1,4 +1,5 @@
-"""Triage a case (cause, tier, departments, package) and issue the day's work orders in a batch.
+"""Triage a case (cause, tier, departments, package) and issue the day's work orders in a batch;
+train the routing models and keep each case's suggestions with what the task force chose.
 
 Issuing is where a case becomes work for departments: one work order per department (the lead
 first), all at once when parallel (并联) or one after another when sequential (串联), each with
@@ -8,12 +9,15 @@ and by when.
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.conf import settings
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,13 +28,18 @@ from doudi.cases.workflow import DomainError, State
 from doudi.deadlines.actions import clock_start, clock_stop
 from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory.models import Centre, Department
-from doudi.triage import defaults
+from doudi.lib import routing as learn
+from doudi.triage import defaults, routing
 from doudi.triage.models import (
     Cause,
     DailySummary,
     Mode,
+    RoutingModel,
+    RoutingSuggestion,
+    RoutingTarget,
     SolutionPackage,
     Tier,
+    TrainingExample,
     Triage,
     TriageDepartment,
 )
@@ -101,7 +110,25 @@ def triage_case(
                 "mode": mode,
             },
         )
+        _record_choice(
+            case,
+            {
+                RoutingTarget.DEPARTMENT: departments[0].code,
+                RoutingTarget.CAUSE: cause.code,
+                RoutingTarget.TIER: tier,
+            },
+        )
     return triage
+
+
+def _record_choice(case: Case, chosen: dict[str, str]) -> None:
+    """Mark which of the case's suggestions the task force took (one UPDATE)."""
+    taken = models.Q()
+    for target, label in chosen.items():
+        taken |= models.Q(target=target, label=label)
+    RoutingSuggestion.objects.filter(case=case).update(
+        chosen=models.Case(models.When(taken, then=True), default=False)
+    )
 
 
 def triage_reopen(*, case: Case, now: datetime) -> None:
@@ -238,3 +265,129 @@ def taxonomy_seed_defaults(*, using: str = "default") -> int:
         for cause, title, steps in defaults.PACKAGES
     )
     return len(created)
+
+
+# --- routing: training and suggestions ------------------------------------------------------
+
+
+def routing_import(*, examples: Sequence[learn.Example], source: str) -> int:
+    """Keep imported historical messages as training examples; a message already imported
+    (same title, body and label) is skipped. Returns how many were new."""
+    by_code, by_name = routing.department_names()
+    now = timezone.now()
+    rows: dict[str, TrainingExample] = {}
+    for example in examples:
+        label = routing.department_label(example.label, by_code, by_name)
+        digest = hashlib.sha256(
+            "\x1f".join((example.title, example.body, label)).encode("utf-8")
+        ).hexdigest()
+        rows[digest] = TrainingExample(
+            source=source[:200],
+            title=example.title[:200],
+            body=example.body,
+            label=label[:100],
+            digest=digest,
+            imported_at=now,
+        )
+    with transaction.atomic():
+        known = set(
+            TrainingExample.objects.filter(digest__in=list(rows)).values_list("digest", flat=True)
+        )
+        TrainingExample.objects.bulk_create(
+            [row for digest, row in rows.items() if digest not in known], batch_size=1000
+        )
+    return len(rows) - len(known)
+
+
+@dataclass
+class TrainResult:
+    trained: list[RoutingModel] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # target -> examples (too few)
+
+
+def routing_train(*, source: str = "history", targets: Sequence[str] | None = None) -> TrainResult:
+    """Train a new version of each target's model from the settled cases (and, for the
+    department, the imported history), where the history allows (routing.learnable).
+
+    Steps: read the examples; segment each distinct text once; fit per target; store each
+    model as the next version, which every process picks up within a minute."""
+    history = routing.history_examples()
+    history[RoutingTarget.DEPARTMENT] = history[RoutingTarget.DEPARTMENT] + (
+        routing.imported_examples()
+    )
+    documents: dict[tuple[str, str], str] = {}
+    result = TrainResult()
+    for target in targets or RoutingTarget.values:
+        examples = history[target]
+        if not routing.learnable(examples):
+            result.skipped[target] = len(examples)
+            continue
+        started = time.perf_counter()
+        docs = []
+        for e in examples:
+            key = (e.title, e.body)
+            if key not in documents:
+                documents[key] = learn.document(e.title, e.body)
+            docs.append(documents[key])
+        model = learn.train(examples, documents=docs)
+        result.trained.append(
+            _keep_model(target, model, source=source, examples=len(examples), started=started)
+        )
+    return result
+
+
+def _keep_model(
+    target: str, model: learn.Model, *, source: str, examples: int, started: float
+) -> RoutingModel:
+    blob = routing.to_bytes(model)
+    with transaction.atomic():
+        # Two trainings at once must not take the same number: lock the target's newest row.
+        newest = (
+            RoutingModel.objects.select_for_update()
+            .filter(target=target)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        return RoutingModel.objects.create(
+            target=target,
+            version=(newest or 0) + 1,
+            trained_at=timezone.now(),
+            source=source[:200],
+            examples=examples,
+            labels=model.labels,
+            seconds=round(time.perf_counter() - started, 2),
+            blob=blob,
+        )
+
+
+def routing_retrain_if_due(*, now: datetime | None = None) -> TrainResult | None:
+    """The nightly task: a new version when enough cases were answered since the last one (or
+    when there is none yet and the history allows)."""
+    last = RoutingModel.objects.order_by("-trained_at").values_list("trained_at", flat=True).first()
+    if last is not None and routing.settled_since(last) < settings.DOUDI_ROUTING_RETRAIN_AFTER:
+        return None
+    return routing_train(source="history (nightly)")
+
+
+def routing_suggest(*, case_id: int) -> list[RoutingSuggestion]:
+    """Work out and keep the suggestions for a case waiting in triage (replacing older ones)."""
+    case = Case.objects.select_related("service_item__department").filter(pk=case_id).first()
+    if case is None or case.state != State.TRIAGE:
+        return []
+    made = routing.suggest(case)
+    now = timezone.now()
+    with transaction.atomic():
+        RoutingSuggestion.objects.filter(case_id=case_id).delete()
+        return RoutingSuggestion.objects.bulk_create(
+            RoutingSuggestion(
+                case_id=case_id,
+                target=s.target,
+                rank=s.rank,
+                label=s.label,
+                confidence=s.confidence,
+                model_id=s.model_id,
+                made_at=now,
+            )
+            for s in made
+        )

@@ -18,3 +18,4 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (and every test flush): the default taxonomy when there is none.
         post_migrate.connect(_seed, sender=self, dispatch_uid="triage-default-taxonomy")
+        from doudi.triage import receivers  # noqa: F401  (suggestions for cases entering triage)

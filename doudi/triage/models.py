@@ -174,3 +174,80 @@ class DailySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre} {self.day}"
+
+
+class RoutingTarget(models.TextChoices):
+    DEPARTMENT = "department", _("承办部门")
+    CAUSE = "cause", _("原因分类")
+    TIER = "tier", _("时限档次")
+
+
+class RoutingModel(models.Model):
+    """A trained routing model, kept in the database so that every app server and worker reads
+    the same versions (and a backup holds them). The newest version of a target is the one in
+    use."""
+
+    target = models.CharField(_("建议对象"), max_length=16, choices=RoutingTarget.choices)
+    version = models.PositiveIntegerField(_("版本"))
+    trained_at = models.DateTimeField(_("训练时间"))
+    source = models.CharField(_("训练数据"), max_length=200)
+    examples = models.PositiveIntegerField(_("样本数"))
+    labels = models.JSONField(_("类别"), default=list)
+    seconds = models.FloatField(_("训练用时（秒）"), default=0)
+    blob = models.BinaryField(editable=False)
+
+    class Meta:
+        verbose_name = _("分拣建议模型")
+        verbose_name_plural = _("分拣建议模型")
+        ordering = ["target", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "version"], name="routing_model_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_display()} v{self.version}"
+
+
+class TrainingExample(models.Model):
+    """An imported historical message with the department (or area) that handled it. Labels
+    that name a department (by code or name) are stored as the department's code."""
+
+    source = models.CharField(_("来源"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"), blank=True)
+    label = models.CharField(_("类别"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    imported_at = models.DateTimeField(_("导入时间"))
+
+    class Meta:
+        verbose_name = _("历史训练样本")
+        verbose_name_plural = _("历史训练样本")
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.title[:30]}"
+
+
+class RoutingSuggestion(models.Model):
+    """What Doudi suggested for a case waiting in triage, and what the task force chose: the
+    choices are the feedback that later training learns from and the acceptance rate reads."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routing_suggestions")
+    target = models.CharField(max_length=16, choices=RoutingTarget.choices)
+    rank = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=100)
+    confidence = models.FloatField()
+    # NULL: the rule fallback (service item → department), not a model.
+    model = models.ForeignKey(RoutingModel, null=True, blank=True, on_delete=models.SET_NULL)
+    made_at = models.DateTimeField()
+    chosen = models.BooleanField(null=True)  # set when the case is triaged
+
+    class Meta:
+        ordering = ["target", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "target", "rank"], name="routing_suggestion_rank"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.target} {self.label} {self.confidence:.2f}"

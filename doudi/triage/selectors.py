@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from doudi.accounts.access import centre_scope_q
-from doudi.cases.models import Case
+from doudi.cases.models import Case, Channel
 from doudi.cases.selectors import visible_cases
 from doudi.cases.workflow import State
 from doudi.directory.models import Centre
@@ -16,6 +16,7 @@ from doudi.triage.models import (
     DEFAULT_TIER_DAYS,
     Cause,
     DailySummary,
+    RoutingSuggestion,
     SolutionPackage,
     TierPolicy,
     Triage,
@@ -56,7 +57,20 @@ def triage_queue(user: AnyUser, *, until: datetime | None = None) -> QuerySet[Ca
     if until is not None:
         cases = cases.filter(registered_at__lt=until)
     triage = Prefetch("triage", queryset=Triage.objects.select_related("cause"))
-    return cases.prefetch_related(triage, "windows").order_by("registered_at", "id")
+    return cases.prefetch_related(triage, "windows", "routing_suggestions").order_by(
+        "registered_at", "id"
+    )
+
+
+def cases_without_suggestions(limit: int = 500) -> list[int]:
+    """Cases waiting for triage that hold no routing suggestion, oldest first."""
+    return list(
+        Case.objects.filter(state=State.TRIAGE)
+        .exclude(channel=Channel.BAD_REVIEW)
+        .filter(~Exists(RoutingSuggestion.objects.filter(case=OuterRef("pk"))))
+        .order_by("registered_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def ready_to_issue(user: AnyUser) -> QuerySet[Case]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/<int:case_id>/", views.review, name="review"),
     path("reassign/<int:work_order_id>/", views.reassign, name="reassign"),
     path("extensions/<int:extension_id>/", views.decide_extension, name="extension"),
+    path("suggest/", views.suggest, name="suggest"),
     path("daily/", views.daily, name="daily"),
     path("daily/<int:pk>/", views.daily_detail, name="daily_detail"),
 ]

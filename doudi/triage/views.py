@@ -11,20 +11,21 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from doudi.accounts.access import active_user
+from doudi.accounts.access import active_user, may
 from doudi.accounts.models import User
+from doudi.accounts.roles import Capability
 from doudi.cases.access import access_case
-from doudi.cases.models import Channel
+from doudi.cases.models import Case, Channel
 from doudi.cases.workflow import DomainError, State
 from doudi.core.feedback import form_errors_to_messages
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
 from doudi.directory.selectors import visible_departments
-from doudi.triage import actions, selectors
+from doudi.triage import actions, routing, selectors
 from doudi.triage.forms import ExtensionDecisionForm, ReassignForm, ReviewForm, TriageForm
-from doudi.triage.models import Tier, Triage
+from doudi.triage.models import RoutingTarget, Tier, Triage
 from doudi.workorders import actions as wo_actions
 from doudi.workorders.access import access_work_order, may_direct
 from doudi.workorders.selectors import case_work_orders, disputed, pending_extensions
@@ -58,10 +59,12 @@ def workspace(request: HttpRequest) -> HttpResponse:
         for name, field in template.fields.items()
         if hasattr(field, "choices")
     }
+    suggested = _suggestions(queue)
     rows: list[dict[str, Any]] = []
     for case in queue:
         triage = getattr(case, "triage", None)
-        initial = {}
+        suggestions = suggested.get(case.pk, {})
+        initial: dict[str, Any] = {}
         if triage is not None:
             targets = list(triage.targets.all())
             initial = {
@@ -80,13 +83,29 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 "tier": Tier.RECTIFICATION,
                 "lead": windows[0].department_id if windows else None,
             }
-        elif case.service_item is not None:
-            initial = {"lead": case.service_item.department_id}
+        else:
+            # The best suggestion of each kind, then the service item's department (the rule).
+            if case.service_item is not None:
+                initial["lead"] = case.service_item.department_id
+            for field, target in _SUGGESTED_FIELDS.items():
+                best = [s for s in suggestions.get(target, []) if s.value is not None]
+                if best:
+                    initial[field] = best[0].value
         form = TriageForm(initial=initial, departments=_departments(user), prefix=f"c{case.pk}")
         for name, options in choices.items():
             form.fields[name].widget.choices = options
         rows.append(
-            {"case": case, "triage": triage, "form": form, "clocks": clocks.get(case.pk, [])}
+            {
+                "case": case,
+                "triage": triage,
+                "form": form,
+                "clocks": clocks.get(case.pk, []),
+                "suggestions": [
+                    (form[field], suggestions[target])
+                    for field, target in _SUGGESTED_FIELDS.items()
+                    if suggestions.get(target)
+                ],
+            }
         )
     context = {
         "rows": rows,
@@ -104,6 +123,22 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "packages": selectors.packages(),
     }
     return render(request, "triage/workspace.html", context)
+
+
+_SUGGESTED_FIELDS = {
+    "lead": RoutingTarget.DEPARTMENT,
+    "cause": RoutingTarget.CAUSE,
+    "tier": RoutingTarget.TIER,
+}
+
+
+def _suggestions(queue: list[Case]) -> dict[int, dict[str, list[routing.Shown]]]:
+    """Each case's kept suggestions by target (prefetched; names resolved once for all)."""
+    kept = [(case.pk, s) for case in queue for s in case.routing_suggestions.all()]
+    by_case: dict[int, dict[str, list[routing.Shown]]] = {}
+    for (case_id, _s), shown in zip(kept, routing.shown(s for _pk, s in kept), strict=True):
+        by_case.setdefault(case_id, {}).setdefault(shown.target, []).append(shown)
+    return by_case
 
 
 def _awaiting_issue(triage: Triage | None) -> bool:
@@ -227,6 +262,20 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
         else:
             messages.success(request, _("延期申请已审批。"))
     return redirect("triage:workspace")
+
+
+@login_required
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The intake form's hint as the clerk types: where the model would send this text."""
+    user = active_user(request.user)
+    if user is None or not may(user, Capability.CASE_REGISTER):
+        raise Http404
+    title = request.GET.get("title", "")[:100]
+    body = request.GET.get("description", "")[:5000]
+    found = routing.suggest_text(title, body, service_item_department=None)
+    departments = [s for s in routing.shown(found) if s.target == RoutingTarget.DEPARTMENT]
+    return render(request, "triage/_suggest.html", {"suggestions": departments})
 
 
 @login_required

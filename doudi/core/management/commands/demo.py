@@ -23,3 +23,19 @@ class Command(BaseCommand):
         )
         for username, role, scope in result.users:
             self.stdout.write(f"  {username:<12} {role:<4} {scope}")
+        self._routing()
+
+    def _routing(self) -> None:
+        """Routing suggestions learnt from the demo's settled cases, once, so that the triage
+        workspace shows them at once rather than after the nightly training."""
+        from doudi.triage.actions import routing_suggest, routing_train
+        from doudi.triage.models import RoutingModel
+        from doudi.triage.selectors import cases_without_suggestions
+
+        if RoutingModel.objects.exists():
+            return
+        trained = routing_train(source="demo").trained
+        for case_id in cases_without_suggestions():
+            routing_suggest(case_id=case_id)
+        names = ", ".join(f"{m.target} v{m.version}" for m in trained)
+        self.stdout.write(f"分拣建议模型 / routing models: {names or '—'}")
