@@ -147,6 +147,11 @@ def test_settled_cases_teach_the_routing_and_the_choice_is_kept(
     assert chosen == {"X": False, "Y": True}
     assert RoutingSuggestion.objects.get(case=case, target="cause", rank=1).chosen is True
 
+    # The admin's list of versions shows how often the first suggestion was taken.
+    listing = client_for(people.admin).get("/admin/triage/routingmodel/").content.decode()
+    assert "0/1 (0%)" in listing  # department: X suggested, Y chosen
+    assert "1/1 (100%)" in listing  # cause and tier taken
+
 
 def test_the_nightly_retraining_waits_for_enough_new_answers(
     org: Org, people: Personas, settings
