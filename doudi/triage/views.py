@@ -31,6 +31,7 @@ from doudi.workorders.access import access_work_order, may_direct
 from doudi.workorders.selectors import case_work_orders, disputed, pending_extensions
 
 QUEUE_PAGE = 100  # the oldest first; the rest follow once these are triaged
+PREFILL_CONFIDENCE = 0.5  # a suggestion below this is offered, not filled in
 
 
 def _director(request: HttpRequest) -> User:
@@ -84,11 +85,16 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 "lead": windows[0].department_id if windows else None,
             }
         else:
-            # The best suggestion of each kind, then the service item's department (the rule).
+            # A confident suggestion fills its field; else the lead is the service item's
+            # department (the rule) and the cause is left for the task force to choose.
             if case.service_item is not None:
                 initial["lead"] = case.service_item.department_id
             for field, target in _SUGGESTED_FIELDS.items():
-                best = [s for s in suggestions.get(target, []) if s.value is not None]
+                best = [
+                    s
+                    for s in suggestions.get(target, [])
+                    if s.value is not None and s.confidence >= PREFILL_CONFIDENCE
+                ]
                 if best:
                     initial[field] = best[0].value
         form = TriageForm(initial=initial, departments=_departments(user), prefix=f"c{case.pk}")

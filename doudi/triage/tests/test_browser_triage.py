@@ -12,6 +12,7 @@ from doudi.cases.models import Case
 from doudi.conftest import at, shot, sign_in
 from doudi.core.actions import demo_load
 from doudi.deadlines.actions import sweep
+from doudi.triage.actions import routing_suggest, routing_train
 from doudi.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.browser
@@ -39,16 +40,27 @@ def test_a_case_of_thursday_2026_02_12_through_triage_work_order_and_answer(
     base = live_server.url
     with time_machine.travel(at("2026-02-12 10:00"), tick=True):
         demo_load()
+        routing_train(source="demo")  # as `doudi demo` does
         clerk = sign_in(browser, base, "clerk")
         case = register(clerk, base, "参保登记被要求原单位证明")
         late = register(clerk, base, "参保登记证明问题（第二件）")
+        for item in (case, late):  # what the queue's task does after the move commits
+            routing_suggest(case_id=item.pk)
 
         # The task force triages both and issues the day's work orders in one batch.
         force = sign_in(browser, base, "taskforce")
         force.goto(f"{base}/triage/")
+        assert "%" in force.inner_text(f"[data-testid=suggested-{case.pk}]")
         for item in (case, late):
             force.click(f"[data-testid=open-triage-{item.pk}]")
             form = f"[data-testid=triage-form-{item.pk}]"
+            if item == case:
+                force.wait_for_selector(f"[data-testid=suggestions-{item.pk}]")
+                shot(force, "triage-suggestions")
+            # The lead stays the service item's department, whatever the model suggests.
+            force.select_option(
+                f"{form} select[name=c{item.pk}-lead]", value=str(item.service_item.department_id)
+            )
             force.select_option(
                 f"{form} select[name=c{item.pk}-cause]", label="很难办 › 材料不全或不清晰"
             )

@@ -211,3 +211,25 @@ def test_a_label_naming_no_department_is_shown_but_fills_nothing(db: None) -> No
         ("城乡建设", False, 20),
         ("复杂或多部门", True, 90),
     ]
+
+
+def test_an_unsure_suggestion_is_offered_but_not_filled_in(
+    org: Org, people: Personas, client_for
+) -> None:
+    case = register(org, people, "失业金申领被退回", "要求补交证明。", item=org.item_x)
+    materials = Cause.objects.get(code="HARD-MATERIALS")
+    now = case.registered_at
+    model = RoutingModel.objects.create(
+        target="department", version=1, trained_at=now, source="t", examples=0, blob=b""
+    )
+    RoutingSuggestion.objects.bulk_create(
+        RoutingSuggestion(case=case, rank=1, made_at=now, model=model, **row)
+        for row in (
+            {"target": "department", "label": "Y", "confidence": 0.3},
+            {"target": "cause", "label": materials.code, "confidence": 0.4},
+        )
+    )
+    page = client_for(people.taskforce_a).get("/triage/").content.decode()
+    assert "区市场监管局 30%" in page
+    assert f'<option value="{org.dept_x.pk}" selected>' in page  # the service item's
+    assert f'<option value="{materials.pk}" selected>' not in page
