@@ -30,7 +30,11 @@ def register(page, base: str, title: str) -> Case:  # type: ignore[no-untyped-de
     case = Case.objects.get(number=page.inner_text("[data-testid=case-number]"))
     page.click("button:has-text('转专班分拣')")
     page.click("[data-testid=do-send_to_triage]")
-    page.wait_for_selector("[data-testid=case-state]:has-text('待分拣')")
+    try:
+        page.wait_for_selector("[data-testid=case-state]:has-text('待分拣')")
+    except Exception as error:  # once seen timing out in CI: keep what the page showed
+        text = page.inner_text("body")[:800]
+        raise AssertionError(f"not in triage at {page.url}: {text}") from error
     return case
 
 
