@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -340,28 +340,35 @@ def _keep_model(
     target: str, model: learn.Model, *, source: str, examples: int, started: float
 ) -> RoutingModel:
     blob = routing.to_bytes(model)
-    with transaction.atomic():
-        # Two trainings at once must not take the same number: lock the target's newest row.
+    attempts = 0
+    while True:
         newest = (
-            RoutingModel.objects.select_for_update()
-            .filter(target=target)
+            RoutingModel.objects.filter(target=target)
             .order_by("-version")
             .values_list("version", flat=True)
             .first()
         )
-        return RoutingModel.objects.create(
-            target=target,
-            version=(newest or 0) + 1,
-            trained_at=timezone.now(),
-            source=source[:200],
-            examples=examples,
-            labels=model.labels,
-            seconds=round(time.perf_counter() - started, 2),
-            blob=blob,
-        )
+        try:
+            # (target, version) is unique: a training that finished at the same moment and
+            # took this number makes this one take the next.
+            with transaction.atomic():
+                return RoutingModel.objects.create(
+                    target=target,
+                    version=(newest or 0) + 1,
+                    trained_at=timezone.now(),
+                    source=source[:200],
+                    examples=examples,
+                    labels=model.labels,
+                    seconds=round(time.perf_counter() - started, 2),
+                    blob=blob,
+                )
+        except IntegrityError:
+            attempts += 1
+            if attempts == 3:
+                raise
 
 
-def routing_retrain_if_due(*, now: datetime | None = None) -> TrainResult | None:
+def routing_retrain_if_due() -> TrainResult | None:
     """The nightly task: a new version when enough cases were answered since the last one (or
     when there is none yet and the history allows)."""
     last = RoutingModel.objects.order_by("-trained_at").values_list("trained_at", flat=True).first()
