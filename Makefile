@@ -58,6 +58,7 @@ bench: install vendor
 	$(BIN)/python bench/workorders.py
 	$(BIN)/python bench/dashboard.py --data-dir var/bench-1m
 	$(BIN)/python bench/export.py --data-dir var/bench-1m
+	$(BIN)/python bench/search.py --data-dir var/bench-1m
 	$(BIN)/python bench/triage.py
 
 clean:

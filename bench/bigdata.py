@@ -30,6 +30,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from casetext import CaseText
+
 BATCH = 20_000
 YEARS = 3
 
@@ -95,6 +97,8 @@ class _World:
         self.names = [(encrypt(name), mask_name(name)) for name in names]
         self.codes = [encrypt(f"BENCH{i:03d}") for i in range(200)]
         self.titles = [f"{name}被要求补交证明材料" for _, _, name in self.items[:60]] or ["测试"]
+        # Realistic text for the search benchmark, from its own random stream.
+        self.text = CaseText(seed + 1)
         return self
 
 
@@ -267,7 +271,7 @@ def _plan_case(
         registered = now - timedelta(minutes=rng.randrange(1, 60))
     age = now - registered
     centre = rng.choices(world.centres, weights=world.centre_weights)[0]
-    item_id, department_id, _ = rng.choice(world.items)
+    item_id, department_id, item_name = rng.choice(world.items)
     windows = world.windows.get(centre) or []
     path = _pick(rng, OUTCOMES)
     channel = _pick(rng, CHANNELS)
@@ -303,6 +307,7 @@ def _plan_case(
         "phone_hash": phone_hash,
         "service_item_id": item_id,
         "visits": rng.choice((1, 1, 2, 2, 3, 4)),
+        # (The draw is kept so that the rest of the history stays as before the text source.)
         "title": rng.choice(world.titles) if rectify is None else "差评整改",
         "description": "窗口要求提供办事指南以外的证明材料，多次往返仍未办成。",
         "urgency": "normal",
@@ -330,15 +335,21 @@ def _plan_case(
                 case_id=case_id,
                 staff_id=rng.choice(staff),
             )
+    text = {"outcome": ""}
+    if rectify is None:
+        text = world.text.case(item_name, settled=path in ("on_spot", "out_of_scope", "flow"))
+        case.update(title=text["title"], description=text["description"], request=text["request"])
     if path != "flow":
         moment = registered + timedelta(minutes=rng.randrange(5, 90))
         move = {"on_spot": "resolve_on_spot", "merged": "withdraw"}.get(path, path)
         if move in ("withdrawn",):
             move = "withdraw"
         events.append((move, moment, "registered", state))
-        case["outcome"] = "当场办结" if path == "on_spot" else ""
+        case["outcome"] = text["outcome"] if path in ("on_spot", "out_of_scope") else ""
     else:
         _plan_flow(world, rows, ids, now, case, events, department_id, recent)
+        if case["outcome"] and text["outcome"]:
+            case["outcome"] = text["outcome"]
     rows.add(Case, **case)
     for kind, at, from_state, to_state in events:
         rows.add(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from doudi.cases.access import case_visibility
 from doudi.cases.models import Case, CaseEvent
 from doudi.cases.workflow import OPEN_STATES, State
+from doudi.search.selectors import search_cases
 
 if TYPE_CHECKING:
     from doudi.accounts.access import AnyUser
@@ -33,7 +34,8 @@ def case_list(
     if channel:
         cases = cases.filter(channel=channel)
     if query:
-        cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
+        # Number, title, account, request and outcome, through the full-text index.
+        cases = search_cases(cases, query)
     return cases
 
 

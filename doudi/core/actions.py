@@ -15,6 +15,7 @@ from doudi.directory import demo_data
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
 from doudi.feedback.demo import demo_feedback_load
 from doudi.reports.actions import reports_make_due
+from doudi.search.actions import search_rebuild
 
 DEMO_PASSWORD = "doudi-demo-2026"  # noqa: S105 - printed for the demo; never used in production
 _LEVELS = (Centre.Level.DISTRICT, Centre.Level.STREET, Centre.Level.COMMUNITY)
@@ -104,6 +105,7 @@ def demo_load() -> DemoResult:
         scope = centre.name if centre else department.name if department else "全区"
         users.append((username, str(Role(role).label), scope))
     created += demo_cases_load()
+    search_rebuild()  # the demo dates its cases back past the actions that index them
     created += demo_feedback_load()
     # Last week's and last month's reports, as the nightly task would have made them.
     created += len(reports_make_due(today=timezone.localdate()))

@@ -1,0 +1,144 @@
+"""Writes to the search index: one case's row (from the case's save, in its transaction) and
+the bulk rebuild for databases loaded past the actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+
+from doudi.cases.models import Case
+from doudi.lib.cjk import document_tokens
+from doudi.search.models import TEXT_FIELDS, CaseIndex, index_key
+
+# The fields a case's index row is made from.
+INDEXED_FIELDS = frozenset({*TEXT_FIELDS, "centre", "centre_id", "registered_at"})
+
+BATCH = 5000
+
+# The database objects that the migration creates next to the table (0001_initial), dropped
+# and made again around a bulk rebuild: loading a million rows past triggers and into a
+# fresh index is many times faster than through them.
+SQLITE_TRIGGERS = (
+    """CREATE TRIGGER search_caseindex_ai AFTER INSERT ON search_caseindex BEGIN
+        INSERT INTO search_casefts(rowid, tokens) VALUES (new.id, new.tokens);
+    END""",
+    """CREATE TRIGGER search_caseindex_ad AFTER DELETE ON search_caseindex BEGIN
+        INSERT INTO search_casefts(search_casefts, rowid, tokens)
+        VALUES ('delete', old.id, old.tokens);
+    END""",
+    """CREATE TRIGGER search_caseindex_au AFTER UPDATE ON search_caseindex BEGIN
+        INSERT INTO search_casefts(search_casefts, rowid, tokens)
+        VALUES ('delete', old.id, old.tokens);
+        INSERT INTO search_casefts(rowid, tokens) VALUES (new.id, new.tokens);
+    END""",
+)
+SQLITE_TRIGGER_NAMES = ("search_caseindex_ai", "search_caseindex_ad", "search_caseindex_au")
+POSTGRES_INDEX = (
+    "CREATE INDEX search_caseindex_terms ON search_caseindex USING gin (search_terms(tokens))"
+)
+# Planner statistics on the terms: the commonest 10,000 with their frequencies, which
+# ``selectors.similar_cases`` reads to find a case's distinctive terms.
+POSTGRES_INDEX_STATISTICS = "ALTER INDEX search_caseindex_terms ALTER COLUMN 1 SET STATISTICS 1000"
+
+
+def case_tokens(values: dict[str, Any]) -> str:
+    return document_tokens(*(values.get(name) or "" for name in TEXT_FIELDS))
+
+
+def index_case(case: Case) -> None:
+    """Write the case's row (insert or update), in the caller's transaction."""
+    values = {name: getattr(case, name) for name in TEXT_FIELDS}
+    CaseIndex.objects.bulk_create(
+        [
+            CaseIndex(
+                id=index_key(case.pk, case.registered_at),
+                case_id=case.pk,
+                centre_id=case.centre_id,
+                tokens=case_tokens(values),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=["tokens", "centre"],
+    )
+
+
+def _batches(progress: Callable[[int, int], None] | None) -> Iterator[list[tuple[Any, ...]]]:
+    """Every case's row, a batch at a time in id order (each batch read in full before it is
+    written: PostgreSQL's connection cannot read while a COPY is open)."""
+    total = Case.objects.count()
+    cases = Case.objects.order_by("pk").values("id", "centre_id", "registered_at", *TEXT_FIELDS)
+    done, last = 0, 0
+    while batch := list(cases.filter(pk__gt=last)[:BATCH]):
+        last = batch[-1]["id"]
+        yield [
+            (
+                index_key(values["id"], values["registered_at"]),
+                values["id"],
+                values["centre_id"],
+                case_tokens(values),
+            )
+            for values in batch
+        ]
+        done += len(batch)
+        if progress and (done // BATCH % 20 == 0 or done == total):
+            progress(done, total)
+
+
+def search_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Index every case again, in one transaction: on SQLite (WAL) searches read the old index
+    until it commits; on PostgreSQL they wait for it (the index is dropped and made again).
+
+    Steps: drop the triggers (SQLite) or the GIN index (PostgreSQL); empty the table; insert
+    every case's row (executemany / COPY); rebuild the FTS5 table from it and make the
+    triggers again (SQLite) or make the GIN index (PostgreSQL)."""
+    table = CaseIndex._meta.db_table
+    columns = '"id", "case_id", "centre_id", "tokens"'
+    done = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Index DDL cannot run with deferred foreign-key checks pending (the caller's
+            # writes, or the rows copied below): check them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("DROP INDEX IF EXISTS search_caseindex_terms")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's table
+            for batch in _batches(progress):
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+                done += len(batch)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute(POSTGRES_INDEX)
+            cursor.execute(POSTGRES_INDEX_STATISTICS)
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            for name in SQLITE_TRIGGER_NAMES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's table
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+            for batch in _batches(progress):
+                cursor.executemany(sql, batch)
+                done += len(batch)
+            cursor.execute("INSERT INTO search_casefts(search_casefts) VALUES ('rebuild')")
+            for statement in SQLITE_TRIGGERS:
+                cursor.execute(statement)
+    return done
+
+
+def index_size() -> int:
+    """Bytes on disk of the table and its full-text index (for the benchmark's record)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size('search_caseindex')")
+            return int(cursor.fetchone()[0])
+        try:
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name = 'search_caseindex' "
+                "OR name LIKE 'search_casefts%%' OR name LIKE 'sqlite_autoindex_search_%%'"
+            )
+        except DatabaseError:  # dbstat is an optional part of SQLite
+            return 0
+        return int(cursor.fetchone()[0] or 0)

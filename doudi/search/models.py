@@ -1,0 +1,89 @@
+"""The search index: one row per case with the terms of its text (doudi.lib.cjk).
+
+The terms are stored as a space-separated string; the database indexes them its own way (see
+migrations/0001_initial.py): on SQLite an FTS5 table over this one, kept in step by triggers;
+on PostgreSQL a GIN index of the terms as a tsvector. The row's key orders it by registration,
+so that "newest first" is the index's own order (``index_key``).
+
+On SQLite, Django alters a table by making a new one: a migration that alters this model must
+make the triggers of 0001_initial again (``actions.SQLITE_TRIGGERS``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+from doudi.cases.models import Case
+from doudi.directory.models import Centre
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+# The case fields whose text is searched (the work orders' results reach ``outcome`` when the
+# task force accepts them).
+TEXT_FIELDS = ("number", "title", "description", "request", "matter_text", "outcome")
+
+# The key is the registration second shifted past the case id: ids below 2**30 stay unique
+# and a second's cases keep their id order.
+_ID_BITS = 30
+
+
+def index_key(case_id: int, registered_at: datetime) -> int:
+    return (max(0, int(registered_at.timestamp())) << _ID_BITS) | case_id
+
+
+def case_of_key(key: int) -> int:
+    return key & ((1 << _ID_BITS) - 1)
+
+
+class IndexKeyField(models.BigIntegerField):
+    """A 64-bit key that is SQLite's rowid: only a column declared "integer primary key" is,
+    and the FTS5 table finds its rows by rowid (Django's BigAutoField does the same)."""
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str | None:
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
+
+
+class CaseIndex(models.Model):
+    # Not an AutoField: ``index_key`` (registration second, then case id), so that scanning
+    # the primary key backwards lists the newest cases first.
+    id = IndexKeyField(primary_key=True)
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="search_index")
+    # For "similar cases in the same centre" without a join (no index of its own: never a
+    # search on its own).
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Last, so that SQLite reads the key and centre without the long text's overflow pages.
+    tokens = models.TextField()
+
+    class Meta:
+        verbose_name = "检索索引"
+        verbose_name_plural = "检索索引"
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class CaseFullText(models.Model):
+    """SQLite only: the FTS5 table over ``CaseIndex`` (made by the migration, not by Django),
+    so that a query can join it and read its matches newest first, lazily, instead of
+    collecting every match of a common word. ``match`` is FTS5's hidden column named after
+    the table: ``match = '"社保" AND "断缴"'`` is a full-text query."""
+
+    index = models.OneToOneField(
+        CaseIndex,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="fulltext",
+    )
+    match = models.TextField(db_column="search_casefts")
+
+    class Meta:
+        managed = False
+        db_table = "search_casefts"
+
+    def __str__(self) -> str:
+        return f"{self.pk}"

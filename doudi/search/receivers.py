@@ -1,0 +1,19 @@
+"""Keep a case's index row in step with its text, in the transaction of the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+
+from doudi.cases.models import Case
+from doudi.search.actions import INDEXED_FIELDS, index_case
+
+
+def _case_saved(sender: Any, instance: Case, update_fields: Any = None, **kwargs: Any) -> None:
+    # A move that changes only the state (most of them) leaves the text as it was.
+    if update_fields is None or INDEXED_FIELDS.intersection(update_fields):
+        index_case(instance)
+
+
+post_save.connect(_case_saved, sender=Case, dispatch_uid="search-case-save")
