@@ -22,6 +22,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("工作台"), "core:home", "house"),
     NavItem(_("登记"), "cases:new", "journal-plus", Capability.CASE_REGISTER),
     NavItem(_("分拣派单"), "triage:workspace", "funnel", Capability.TRIAGE),
+    NavItem(_("疑难杂症"), "policy:problems", "diagram-2", Capability.TRIAGE),
     NavItem(_("工作单"), "workorders:inbox", "inbox", Capability.CASE_VIEW),
     NavItem(_("督办"), "workorders:supervision", "alarm", Capability.CASE_VIEW),
     NavItem(_("回访"), "feedback:visits", "telephone", Capability.SUPERVISE),

@@ -1,0 +1,477 @@
+"""Recurring problems: clusters of similar cases over a period, and whether a new case matches a
+problem that was dealt with before.
+
+Pure numpy, scipy and jieba, no Django. ``find_clusters`` works in these steps:
+
+1. A document's text is its title twice and the first ``BODY_CHARS`` characters of its body,
+   full-width letters and digits folded, lower-cased; any other character cuts it into runs.
+2. Its features are the character bigrams inside the runs, TF-IDF with sublinear term
+   frequency, rows L2-normalised. Bigrams found in one document only, or in more than
+   ``MAX_DF`` of them and at least ``MAX_DF_FLOOR`` (小区, 问题, 反映 …), are dropped. The
+   bigrams of all documents are made at once with numpy: segmenting with jieba would take
+   7 s for 4,000 messages.
+3. Candidate pairs come from the product of the vectors cut to their ``TOP_TERMS`` heaviest
+   bigrams: the full product is quadratic in the common bigrams (20 s for 30,000 documents,
+   1 s when cut). The exact cosine is then computed for each candidate pair; two documents
+   about the same service item get ``ITEM_BONUS`` added, so that moderately similar text
+   about one item joins (a same-item pair is only considered when its cut product reaches
+   ``CANDIDATE``).
+4. Pairs at or above ``THRESHOLD`` link documents; each connected group is then split by
+   average linkage cut at ``LINKAGE``, so that a chain A~B~C whose ends are unlike
+   (the same complaint about two different estates) does not become one cluster.
+5. Every cluster of at least ``min_size`` documents gets its size, its distinct reporters, its
+   counts in the first and the second half of the period, a label (the words of its titles
+   that are frequent in it and rare elsewhere) and its documents, the most central first.
+
+A ``Signature`` keeps a cluster's heaviest bigrams with their weights, so that a later
+document can be compared with it (``match``) without the documents it was made from.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+BODY_CHARS = 600
+MAX_DF = 0.05
+# A bigram is common only if it is also in at least this many documents: one problem that is
+# many of a period's cases (a system down for a week) must not lose its own words as common.
+MAX_DF_FLOOR = 250
+TOP_TERMS = 40
+# A cut pair scoring below this is not a candidate (the cut product never exceeds the exact one).
+CANDIDATE = 0.1
+# Pairs at or above THRESHOLD link documents; a linked group is cut where the average cosine
+# between two of its parts falls below LINKAGE (both chosen by reading the clusters of the
+# public hot-issue messages: docs/benchmarks.md).
+THRESHOLD = 0.2
+LINKAGE = 0.1
+ITEM_BONUS = 0.15
+# A connected group larger than this is split at a higher threshold before average linkage,
+# which needs a dense matrix of the group.
+MAX_DENSE = 2500
+SIGNATURE_TERMS = 80
+# A document whose cosine with a signature reaches this matches it (bench/clusters.py).
+MATCH_THRESHOLD = 0.2
+LABEL_WORDS = 3
+_CHUNK = 2000
+_NOT_A_LABEL = re.compile(r"^[\da-z]+$")
+# Place names as the public messages mask them (A市, A3区): in every title of a district.
+_MASKED_PLACE = re.compile(r"[a-z]\d*[市区县]")
+# Words every complaint uses; they would label every cluster alike.
+_STOP_WORDS = frozenset(
+    [
+        "问题", "反映", "关于", "请问", "投诉", "建议", "希望", "咨询", "要求", "什么", "如何",
+        "为什么", "是否", "能否", "何时", "时候", "严重", "相关", "部门", "政府", "领导", "情况",
+        "我们", "你们", "他们", "这个", "那个", "一个", "没有", "已经", "可以", "进行", "解决",
+        "处理", "请求", "恳请", "强烈", "尽快", "市民", "群众", "居民", "业主", "村民",
+    ]
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Document:
+    key: int
+    title: str
+    body: str
+    # The same for the same person (a phone or ID hash); "" unknown, counted as a person alone.
+    reporter: str = ""
+    at: datetime | None = None
+    # The service item's key; "" none.
+    item: str = ""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    keys: tuple[int, ...]  # the most central document first
+    reporters: int
+    earlier: int  # documents in the first half of the period
+    recent: int  # documents in the second half
+    label: tuple[str, ...]
+    cohesion: float  # mean cosine of the documents with their centroid
+    signature: Signature = field(repr=False, compare=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.keys)
+
+    @property
+    def growth(self) -> int:
+        """How many more documents came in the second half of the period than in the first."""
+        return self.recent - self.earlier
+
+
+RANKINGS: dict[str, Any] = {
+    "reporters": lambda c: (-c.reporters, -c.size, -c.growth, c.keys[0]),
+    "count": lambda c: (-c.size, -c.reporters, -c.growth, c.keys[0]),
+    "growth": lambda c: (-c.growth, -c.size, -c.reporters, c.keys[0]),
+}
+
+
+def rank(clusters: Iterable[Cluster], by: str = "reporters") -> list[Cluster]:
+    """Clusters by distinct reporters (default), by count or by growth, the others breaking ties."""
+    return sorted(clusters, key=RANKINGS.get(by, RANKINGS["reporters"]))
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A cluster's heaviest bigrams: weight (of the unit centroid) and IDF of each."""
+
+    weights: dict[str, float]
+    idf: dict[str, float]
+    default_idf: float  # for a bigram the signature does not hold
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "terms": {t: [round(w, 5), round(self.idf[t], 4)] for t, w in self.weights.items()},
+            "default_idf": round(self.default_idf, 4),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Signature:
+        terms = data.get("terms") or {}
+        return cls(
+            weights={t: float(v[0]) for t, v in terms.items()},
+            idf={t: float(v[1]) for t, v in terms.items()},
+            default_idf=float(data.get("default_idf") or 1.0),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not self.weights
+
+
+def _parts(title: str, body: str) -> str:
+    """The text compared: the title twice and the head of the body, NUL between them."""
+    return f"{title}\0{title}\0{body[:BODY_CHARS]}"
+
+
+# Code points from here on (rare CJK extensions, emoji, private use) count as separators.
+_PLANES = 0x30000
+
+
+@lru_cache(maxsize=1)
+def _word_chars() -> Any:
+    """For every code point below _PLANES, whether it is a letter or digit (anything else cuts
+    a run)."""
+    import numpy as np
+
+    return np.array([chr(c).isalnum() for c in range(_PLANES)], dtype=bool)
+
+
+def _folded_codes(text: str) -> Any:
+    """The code points of ``text`` as numpy integers: full-width ASCII folded to ASCII
+    (ＡＢ３ → ab3), letters lower-cased, and every character that is not a letter or digit
+    made 0. Done on arrays: Python's NFKC normalisation took 3.6 s for 30,000 cases."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    wide = (codes >= 0xFF01) & (codes <= 0xFF5E)
+    codes[wide] -= 0xFEE0
+    upper = (codes >= 0x41) & (codes <= 0x5A)
+    codes[upper] += 0x20
+    codes[codes >= _PLANES] = 0
+    codes[~_word_chars()[codes]] = 0
+    return codes
+
+
+def bigrams(title: str, body: str) -> Counter[str]:
+    """The bigrams of one document, counted (as ``find_clusters`` sees them)."""
+    codes = _folded_codes(_parts(title, body)).tolist()
+    return Counter(chr(a) + chr(b) for a, b in itertools.pairwise(codes) if a and b)
+
+
+# --- the vectors -------------------------------------------------------------------------
+@dataclass
+class _Space:
+    matrix: Any  # csr, documents x kept bigrams, rows unit length
+    vocabulary: Any  # uint64 codes of the kept bigrams
+    idf: Any
+    default_idf: float
+
+
+def _code(term: str) -> int:
+    return (ord(term[0]) << 21) | ord(term[1])
+
+
+def _term(code: int) -> str:
+    return chr(code >> 21) + chr(code & 0x1FFFFF)
+
+
+def _vectorise(docs: Sequence[Document], *, background_from: int = 0) -> _Space:
+    """TF-IDF of the documents' bigrams. A bigram in more than MAX_DF of the documents from
+    ``background_from`` on is common and left out; a signature passes its own documents first
+    so that their shared bigrams, however many they are, never count as common."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    texts = [_parts(d.title, d.body) for d in docs]
+    codes = _folded_codes("\0".join(texts) + "\0").astype(np.uint64)
+    owner = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])
+    valid = (codes[:-1] != 0) & (codes[1:] != 0)
+    keys = (codes[:-1][valid] << np.uint64(21)) | codes[1:][valid]
+    vocabulary, column = np.unique(keys, return_inverse=True)
+    counts = sp.csr_matrix(
+        (np.ones(len(column), dtype=np.float32), (owner[:-1][valid], column)),
+        shape=(len(docs), len(vocabulary)),
+    )
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=len(vocabulary))
+    n = len(docs)
+    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
+    # The common bigrams are left out of the vectors altogether; the bigrams of one document
+    # only count in its length (they are part of what makes it unlike the others) but are then
+    # dropped, since they add nothing to any product.
+    background = counts[background_from:]
+    background_df = np.bincount(background.indices, minlength=len(vocabulary))
+    common = background_df > max(MAX_DF * background.shape[0], MAX_DF_FLOOR)
+    counts.data[common[counts.indices]] = 0
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    kept = np.flatnonzero((df >= 2) & ~common)
+    counts = counts[:, kept].tocsr()
+    idf = idf[kept]
+    matrix = sp.csr_matrix(sp.diags(1 / norms).dot(counts), dtype=np.float32)
+    every = np.log((1 + n) / (1 + df[df > 0])) + 1
+    return _Space(matrix, vocabulary[kept], idf, float(np.median(every)) if len(every) else 1.0)
+
+
+def _heaviest(matrix: Any, k: int) -> Any:
+    """Each row cut to its ``k`` largest entries."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((-matrix.data, rows))
+    rank_in_row = np.arange(len(order)) - matrix.indptr[rows[order]]
+    keep = order[rank_in_row < k]
+    return sp.csr_matrix(
+        (matrix.data[keep], (rows[keep], matrix.indices[keep])), shape=matrix.shape
+    )
+
+
+def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
+    """The pairs (i < j) whose similarity (cosine, plus the item bonus) reaches ``threshold``."""
+    import numpy as np
+
+    cut = _heaviest(space.matrix, TOP_TERMS)
+    cut_t = cut.T.tocsr()
+    left, right = [], []
+    for start in range(0, cut.shape[0], _CHUNK):
+        block = (cut[start : start + _CHUNK] @ cut_t).tocoo()
+        chosen = (block.data >= CANDIDATE) & (block.row + start < block.col)
+        left.append(block.row[chosen] + start)
+        right.append(block.col[chosen])
+    i = np.concatenate(left) if left else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(right) if right else np.zeros(0, dtype=np.int64)
+    sims = np.zeros(len(i), dtype=np.float32)
+    for start in range(0, len(i), 50_000):
+        a, b = i[start : start + 50_000], j[start : start + 50_000]
+        products = space.matrix[a].multiply(space.matrix[b])
+        sims[start : start + 50_000] = np.asarray(products.sum(axis=1)).ravel()
+    sims += ITEM_BONUS * ((items[i] == items[j]) & (items[i] != ""))
+    chosen = sims >= threshold
+    return i[chosen], j[chosen], sims[chosen]
+
+
+def _groups(n: int, i: Any, j: Any, sims: Any, threshold: float) -> list[Any]:
+    """Connected groups of the pairs at or above ``threshold``; a group too large for a dense
+    matrix is split again at a higher threshold."""
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    chosen = sims >= threshold
+    graph = sp.coo_matrix((sims[chosen], (i[chosen], j[chosen])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    groups = []
+    for label in np.flatnonzero(sizes >= 2):
+        members = np.flatnonzero(labels == label)
+        if len(members) <= MAX_DENSE or threshold >= 0.95:
+            groups.append(members)
+            continue
+        inside = np.isin(i, members) & np.isin(j, members)
+        local = {int(m): k for k, m in enumerate(members)}
+        li = np.array([local[int(x)] for x in i[inside]])
+        lj = np.array([local[int(x)] for x in j[inside]])
+        for sub in _groups(len(members), li, lj, sims[inside], threshold + 0.05):
+            groups.append(members[sub])
+    return groups
+
+
+def _dense_block(space: _Space, members: Any) -> Any:
+    """The rows of ``members`` as a dense array over the columns they use."""
+    import numpy as np
+
+    block = space.matrix[members]
+    columns, inverse = np.unique(block.indices, return_inverse=True)
+    dense = np.zeros((len(members), len(columns)), dtype=np.float32)
+    rows = np.repeat(np.arange(len(members)), np.diff(block.indptr))
+    dense[rows, inverse] = block.data
+    return dense, columns
+
+
+def _average_linkage(space: _Space, items: Any, members: Any, threshold: float) -> list[Any]:
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    if len(members) == 2:
+        return [members]
+    if len(members) <= 300:  # a small dense product: scipy's sparse overhead dominates
+        dense, _ = _dense_block(space, members)
+        sims = dense @ dense.T
+    else:
+        block = space.matrix[members]
+        sims = (block @ block.T).toarray()
+    same = (items[members][:, None] == items[members][None, :]) & (items[members][:, None] != "")
+    sims = np.clip(sims + ITEM_BONUS * same, 0, 1)
+    if sims.min() >= threshold:  # every pair alike (near-duplicates, mostly): one cluster
+        return [members]
+    distances = 1 - sims
+    np.fill_diagonal(distances, 0)
+    tree = linkage(squareform(distances, checks=False), method="average")
+    labels = fcluster(tree, t=1 - threshold + 1e-9, criterion="distance")
+    return [members[labels == label] for label in np.unique(labels)]
+
+
+# --- clusters ----------------------------------------------------------------------------
+def find_clusters(
+    docs: Sequence[Document],
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    threshold: float = THRESHOLD,
+    linkage: float = LINKAGE,
+    min_size: int = 2,
+    by: str = "reporters",
+    labelled: int = 50,
+) -> list[Cluster]:
+    """The clusters of similar documents (steps in the module's docstring), ranked ``by``
+    (``rank``); the first ``labelled`` get a label (jieba is slow). ``start`` and ``end`` bound
+    the period whose halves ``growth`` compares (by default, the documents' first and last
+    times)."""
+    import numpy as np
+
+    if len(docs) < 2:
+        return []
+    space = _vectorise(docs)
+    items = np.array([d.item for d in docs], dtype=object)
+    i, j, sims = _pairs(space, items, threshold)
+    times = [d.at for d in docs if d.at is not None]
+    start = start or (min(times) if times else None)
+    end = end or (max(times) if times else None)
+    middle = start + (end - start) / 2 if start and end else None
+    clusters = []
+    for group in _groups(len(docs), i, j, sims, threshold):
+        for members in _average_linkage(space, items, group, linkage):
+            if len(members) >= min_size:
+                clusters.append(_describe(space, docs, members, middle))
+    ranked = rank(clusters, by)
+    by_key = {d.key: d for d in docs}
+    for n, cluster in enumerate(ranked[:labelled]):
+        titles = [by_key[key].title for key in cluster.keys]
+        ranked[n] = replace(cluster, label=label_words(titles, cluster.signature))
+    return ranked
+
+
+def _describe(
+    space: _Space, docs: Sequence[Document], members: Any, middle: datetime | None
+) -> Cluster:
+    import numpy as np
+
+    dense, columns = _dense_block(space, members)
+    centroid = dense.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    closeness = dense @ (centroid / norm)
+    order = [int(members[k]) for k in np.argsort(-closeness, kind="stable")]
+    chosen = [docs[k] for k in order]
+    people = {d.reporter or f"\0{d.key}" for d in chosen}
+    dated = [d.at for d in chosen if d.at is not None]
+    recent = sum(1 for at in dated if middle is not None and at >= middle)
+    heaviest = np.argsort(-centroid)[:SIGNATURE_TERMS]
+    heaviest = heaviest[centroid[heaviest] > 0]
+    weights = centroid[heaviest] / (float(np.linalg.norm(centroid[heaviest])) or 1.0)
+    terms = [_term(int(code)) for code in space.vocabulary[columns[heaviest]]]
+    signature = Signature(
+        weights={t: float(w) for t, w in zip(terms, weights, strict=True)},
+        idf={t: float(v) for t, v in zip(terms, space.idf[columns[heaviest]], strict=True)},
+        default_idf=space.default_idf,
+    )
+    return Cluster(
+        keys=tuple(d.key for d in chosen),
+        reporters=len(people),
+        earlier=len(dated) - recent,
+        recent=recent,
+        label=(),
+        cohesion=float(closeness.mean()),
+        signature=signature,
+    )
+
+
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" on every start
+    return jieba
+
+
+def label_words(
+    titles: Sequence[str], signature: Signature, *, top: int = LABEL_WORDS
+) -> tuple[str, ...]:
+    """The words most titles of a cluster share, weighted by how distinctive their bigrams are
+    (a word the signature lacks is taken as common)."""
+    seen: Counter[str] = Counter()
+    for title in titles:
+        folded = _MASKED_PLACE.sub(" ", unicodedata.normalize("NFKC", title).lower())
+        seen.update({w for w in _jieba().lcut(folded) if _may_label(w)})
+    scored = []
+    for word, count in seen.items():
+        weight = max(signature.weights.get(word[k : k + 2], 0.0) for k in range(len(word) - 1))
+        if count >= 2 or len(titles) == 1:
+            scored.append((-(count * (weight + 0.01)), -len(word), word))
+    return tuple(word for *_, word in sorted(scored)[:top])
+
+
+def _may_label(word: str) -> bool:
+    return len(word) >= 2 and word not in _STOP_WORDS and not _NOT_A_LABEL.match(word)
+
+
+# --- matching a later document -----------------------------------------------------------
+def signature_of(docs: Sequence[Document], background: Sequence[Document] = ()) -> Signature:
+    """The signature of ``docs`` taken as one cluster, their bigrams weighed against
+    ``background`` (other documents of the time) as well as against each other."""
+    import numpy as np
+
+    everything = [*docs, *background]
+    if not docs:
+        return Signature({}, {}, 1.0)
+
+    space = _vectorise(everything, background_from=len(docs))
+    return _describe(space, everything, np.arange(len(docs)), None).signature
+
+
+def match(signature: Signature, title: str, body: str) -> float:
+    """The cosine between a document and a signature, in [0, 1]."""
+    if signature.empty:
+        return 0.0
+    counts = bigrams(title, body)
+    vector = {
+        term: (1 + math.log(n)) * signature.idf.get(term, signature.default_idf)
+        for term, n in counts.items()
+    }
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    if not norm:
+        return 0.0
+    score = sum(w * vector.get(term, 0.0) for term, w in signature.weights.items())
+    return min(1.0, score / norm)

@@ -1,0 +1,57 @@
+"""Who may see recurring problems and policy issues: the task force (those who direct the
+work), within their centre subtree. Every other role gets a 404, like a missing issue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from doudi.accounts.access import NOTHING, active_user, centre_scope_q, is_global
+from doudi.directory.models import Centre
+from doudi.policy.models import PolicyIssue
+from doudi.workorders.access import may_direct
+
+if TYPE_CHECKING:
+    from doudi.accounts.access import AnyUser
+    from doudi.accounts.models import User
+
+
+def policy_member(user: AnyUser) -> User:
+    """The signed-in task force member, or a 404."""
+    member = active_user(user)
+    if member is None:
+        raise Http404
+    if not may_direct(member):
+        raise Http404
+    return member
+
+
+def policy_visibility(user: AnyUser) -> Q:
+    if active_user(user) is None:
+        return NOTHING
+    if not may_direct(user):
+        return NOTHING
+    if is_global(user):
+        return Q()
+    return centre_scope_q(user, "centre__")
+
+
+def access_policy_issue(user: AnyUser, issue_id: int) -> PolicyIssue:
+    issue = (
+        PolicyIssue.objects.filter(policy_visibility(user))
+        .select_related("centre", "owner_user", "owner_department", "created_by")
+        .filter(pk=issue_id)
+        .first()
+    )
+    if issue is None:
+        raise Http404
+    return issue
+
+
+def scope_centres(user: AnyUser) -> QuerySet[Centre]:
+    """The centres whose recurring problems ``user`` may study (their subtree)."""
+    if active_user(user) is None or not may_direct(user):
+        return Centre.objects.none()
+    return Centre.objects.filter(centre_scope_q(user)).order_by("path")
