@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doudi.cases.actions import case_event, case_move
-from doudi.cases.models import Case
+from doudi.cases.models import Case, Channel
 from doudi.cases.workflow import DomainError, State
 from doudi.deadlines.actions import clock_start, clock_stop
 from doudi.deadlines.models import Clock, ClockKind, ClockState
@@ -378,10 +378,15 @@ def routing_retrain_if_due() -> TrainResult | None:
 
 
 def routing_suggest(*, case_id: int) -> list[RoutingSuggestion]:
-    """Work out and keep the suggestions for a case waiting in triage (replacing older ones)."""
+    """Work out and keep the suggestions for a case waiting in triage, until it is triaged
+    (replacing older ones: a newer model may have come)."""
     case = Case.objects.select_related("service_item__department").filter(pk=case_id).first()
     if case is None or case.state != State.TRIAGE:
         return []
+    if case.channel == Channel.BAD_REVIEW:  # goes to the rated window's department by rule
+        return []
+    if Triage.objects.filter(case=case).exists():
+        return []  # already triaged: its suggestions keep what the task force chose
     made = routing.suggest(case)
     now = timezone.now()
     with transaction.atomic():

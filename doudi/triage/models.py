@@ -228,8 +228,9 @@ class TrainingExample(models.Model):
 
 
 class RoutingSuggestion(models.Model):
-    """What Doudi suggested for a case waiting in triage, and what the task force chose: the
-    choices are the feedback that later training learns from and the acceptance rate reads."""
+    """What Doudi suggested for a case waiting in triage, and whether the task force took it
+    (the admin's acceptance rate per version). Training learns from what was chosen and
+    settled: the triage record and the department that answered."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routing_suggestions")
     target = models.CharField(max_length=16, choices=RoutingTarget.choices)

@@ -65,7 +65,7 @@ def triage_queue(user: AnyUser, *, until: datetime | None = None) -> QuerySet[Ca
 def cases_without_suggestions(limit: int = 500) -> list[int]:
     """Cases waiting for triage that hold no routing suggestion, oldest first."""
     return list(
-        Case.objects.filter(state=State.TRIAGE)
+        Case.objects.filter(state=State.TRIAGE, triage__isnull=True)
         .exclude(channel=Channel.BAD_REVIEW)
         .filter(~Exists(RoutingSuggestion.objects.filter(case=OuterRef("pk"))))
         .order_by("registered_at")

@@ -3,11 +3,14 @@ triage; the nightly retraining of the routing models."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+
+logger = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(hour="12", minute="0"))
@@ -33,7 +36,10 @@ def suggest_missing_routing() -> int:
 
     ids = cases_without_suggestions()
     for case_id in ids:
-        routing_suggest(case_id=case_id)
+        try:
+            routing_suggest(case_id=case_id)
+        except Exception:  # one case's failure (a race with its own task) must not stop the rest
+            logger.exception("routing suggestions for case %s failed", case_id)
     return len(ids)
 
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from doudi.accounts.access import active_user, may
 from doudi.accounts.models import User
@@ -271,14 +271,15 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def suggest(request: HttpRequest) -> HttpResponse:
-    """The intake form's hint as the clerk types: where the model would send this text."""
+    """The intake form's hint as the clerk types: where the model would send this text (by
+    POST: the text may hold names and numbers, which must not reach access logs in a URL)."""
     user = active_user(request.user)
     if user is None or not may(user, Capability.CASE_REGISTER):
         raise Http404
-    title = request.GET.get("title", "")[:100]
-    body = request.GET.get("description", "")[:5000]
+    title = request.POST.get("title", "")[:100]
+    body = request.POST.get("description", "")[:5000]
     found = routing.suggest_text(title, body, service_item_department=None)
     departments = [s for s in routing.shown(found) if s.target == RoutingTarget.DEPARTMENT]
     return render(request, "triage/_suggest.html", {"suggestions": departments})

@@ -88,7 +88,7 @@ def test_without_a_model_the_service_item_s_department_is_suggested(
 
     page = client_for(people.taskforce_a).get("/triage/").content.decode()
     assert f'data-testid="suggestions-{case.pk}"' in page
-    hint = client_for(people.clerk_a).get("/triage/suggest/", {"title": "失业金"})
+    hint = client_for(people.clerk_a).post("/triage/suggest/", {"title": "失业金"})
     assert (hint.status_code, hint.content.strip()) == (200, b"")  # no model: no hint
     assert "按事项" in page
     assert f'<option value="{org.dept_x.pk}" selected>' in page
@@ -117,14 +117,15 @@ def test_settled_cases_teach_the_routing_and_the_choice_is_kept(
     assert f"区人社局 {round(kept['department'].confidence * 100)}%" in page
 
     # The clerk's intake form shows the same hint as the text is typed.
-    hint = client_for(people.clerk_a).get(
+    hint = client_for(people.clerk_a).post(
         "/triage/suggest/",
         {"title": "退休工资社保卡问题", "description": "养老保险的材料交了又被退回。"},
     )
     assert f"区人社局 {round(kept['department'].confidence * 100)}%" in hint.content.decode()
     assert (
-        client_for(people.handler_x).get("/triage/suggest/", {"title": "社保"}).status_code == 404
+        client_for(people.handler_x).post("/triage/suggest/", {"title": "社保"}).status_code == 404
     )
+    assert client_for(people.clerk_a).get("/triage/suggest/").status_code == 405  # text by POST
     materials = Cause.objects.get(code="HARD-MATERIALS")
     assert f'<option value="{materials.pk}" selected>' in page
 
