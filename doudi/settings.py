@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "import_export",
+    "ninja",
     "doudi.core",
     "doudi.directory",
     "doudi.accounts",
@@ -84,6 +85,10 @@ INSTALLED_APPS = [
     "doudi.exports",
     "doudi.reports",
     "doudi.notify",
+    "doudi.policy",
+    "doudi.search",
+    "doudi.api",
+    "doudi.open311",
 ]
 
 MIDDLEWARE = [

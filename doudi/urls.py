@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from doudi.api.api import api, not_found
 
 urlpatterns = [
     path("", include("doudi.core.urls")),
@@ -13,9 +15,14 @@ urlpatterns = [
     path("analytics/", include("doudi.analytics.urls")),
     path("exports/", include("doudi.exports.urls")),
     path("reports/", include("doudi.reports.urls")),
+    path("policy/", include("doudi.policy.urls")),
+    path("search/", include("doudi.search.urls")),
     path("", include("doudi.cases.public_urls")),
     path("", include("doudi.feedback.public_urls")),
     path("", include("doudi.reports.public_urls")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", not_found),
+    path("open311/v2/", include("doudi.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -14,14 +14,15 @@ def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str | None,
     role: Role,
     display_name: str = "",
     scope_centre: Centre | None = None,
     scope_department: Department | None = None,
     staff: Staff | None = None,
 ) -> User:
-    """Create a user; ``actor`` is None only for set-up commands run from the shell."""
+    """Create a user; ``actor`` is None only for set-up commands run from the shell; no
+    ``password``: the account cannot sign in with one (an integration's account)."""
     user = User(
         username=username,
         display_name=display_name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from doudi.cases.models import (
     masked_reporter,
     registration_fields,
 )
+from doudi.cases.selectors import visible_cases
 from doudi.cases.signals import case_left_workflow, case_moved
 from doudi.cases.workflow import DomainError, State, guard
 from doudi.core.crypto import lookup_hash
@@ -218,11 +219,12 @@ def case_register(
 ) -> Case:
     """Register a case; ``actor`` None means the reporter on a public form.
 
-    A second call with the same ``submission_key`` (a form sent twice, a retried request)
-    returns the case of the first call and changes nothing.
+    A second call by the same actor with the same ``submission_key`` (a form sent twice, a
+    retried request) returns the case of the first call and changes nothing; another actor's
+    key is refused, so that nobody reaches a case by replaying someone else's key.
     """
     if submission_key:
-        existing = Case.objects.filter(submission_key=submission_key).first()
+        existing = _registered_with(submission_key, actor)
         if existing is not None:
             return existing
     guard("register", "", capabilities=capabilities_of(actor.role) if actor else None)
@@ -280,11 +282,21 @@ def case_register(
             notify_reporter(case, "case_registered", query_code=case.query_code, expected_by="")
     except IntegrityError:
         if submission_key:  # the same form, sent twice at the same moment
-            existing = Case.objects.filter(submission_key=submission_key).first()
+            existing = _registered_with(submission_key, actor)
             if existing is not None:
                 return existing
+            if Case.objects.filter(submission_key=submission_key).exists():
+                raise DomainError(_("该提交标识已被使用，请重新提交。")) from None
         raise
     return case
+
+
+def _registered_with(submission_key: str, actor: User | None) -> Case | None:
+    """The case this actor registered with this key (the public: a case with no staff actor)."""
+    cases = Case.objects.filter(submission_key=submission_key)
+    if actor is None:
+        return cases.filter(registered_by__isnull=True).first()
+    return cases.filter(registered_by=actor).first()
 
 
 def case_move(
@@ -488,3 +500,43 @@ def case_reveal_personal_data(*, actor: User, case: Case) -> dict[str, str]:
         "id_number": case.reporter_id_number,
         "email": case.reporter_email,
     }
+
+
+def _merge(user: User, case: Case, data: dict[str, Any]) -> object:
+    target = visible_cases(user).filter(number=data["into"].strip()).first()
+    if target is None:
+        raise DomainError(_("找不到案件 %(number)s。") % {"number": data["into"]})
+    return case_merge(actor=user, case_id=case.pk, into_case_id=target.pk, reason=data["reason"])
+
+
+# Each move's form data, handed to its action.
+_MOVE_HANDLERS: dict[str, Callable[[User, Case, dict[str, Any]], object]] = {
+    "resolve_on_spot": lambda user, case, data: case_resolve_on_spot(
+        actor=user, case_id=case.pk, result=data["result"]
+    ),
+    "out_of_scope": lambda user, case, data: case_mark_out_of_scope(
+        actor=user,
+        case_id=case.pk,
+        explanation=data["explanation"],
+        where_to_go=data["where_to_go"],
+    ),
+    "transfer": lambda user, case, data: case_transfer(
+        actor=user, case_id=case.pk, receiver=data["receiver"], reference=data["reference"]
+    ),
+    "send_to_triage": lambda user, case, data: case_send_to_triage(
+        actor=user, case_id=case.pk, note=data["note"]
+    ),
+    "withdraw": lambda user, case, data: case_withdraw(
+        actor=user, case_id=case.pk, reason=data["reason"]
+    ),
+    "merge": _merge,
+}
+
+
+def case_act(*, actor: User, case: Case, move: str, data: dict[str, Any]) -> object:
+    """A move offered on the case page, by name, with its form's cleaned data: the page and the
+    API call this one function."""
+    handler = _MOVE_HANDLERS.get(move)
+    if handler is None:
+        raise DomainError(_("没有这个操作：%(move)s") % {"move": move})
+    return handler(actor, case, data)

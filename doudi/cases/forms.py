@@ -59,6 +59,7 @@ class IntakeForm(AttachmentsMixin, forms.Form):
     """The intake form: the clerk's (window and hotline) and, with ``public=True``, the
     reporter's own online form."""
 
+    # Replays are per actor (case_register): a key only ever finds its own sender's case.
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     centre = forms.ModelChoiceField(label=_("受理中心"), queryset=Centre.objects.none())
     reporter_kind = forms.ChoiceField(

@@ -31,6 +31,7 @@ class Channel(models.TextChoices):
     TRANSFER_12345 = "12345", _("12345转办")
     BAD_REVIEW = "bad_review", _("差评")
     API = "api", _("接口")
+    OPEN311 = "open311", _("Open311")
 
 
 class ReporterKind(models.TextChoices):

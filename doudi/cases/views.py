@@ -3,7 +3,6 @@ timeline and moves, the receipt, files, and the look-ups the intake form uses.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +31,7 @@ from doudi.directory.selectors import (
     visible_staff,
     visible_windows,
 )
+from doudi.search.selectors import CappedPaginator
 from doudi.workorders.selectors import case_work_orders
 
 
@@ -48,7 +48,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("channel", "")
     query = request.GET.get("q", "").strip()[:50]
     cases = selectors.case_list(request.user, state=state, channel=channel, query=query)
-    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    # A search counts its matches only up to a cap (a common word matches a tenth of them).
+    paginator = CappedPaginator if query else Paginator
+    page = paginator(cases, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "state": state,
@@ -121,39 +123,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", context)
 
 
-def _merge(user: User, case: Case, data: dict[str, Any]) -> object:
-    target = selectors.visible_cases(user).filter(number=data["into"].strip()).first()
-    if target is None:
-        raise DomainError(_("找不到案件 %(number)s。") % {"number": data["into"]})
-    return actions.case_merge(
-        actor=user, case_id=case.pk, into_case_id=target.pk, reason=data["reason"]
-    )
-
-
-# Each move's form data, handed to its action.
-MOVE_HANDLERS: dict[str, Callable[[User, Case, dict[str, Any]], object]] = {
-    "resolve_on_spot": lambda user, case, data: actions.case_resolve_on_spot(
-        actor=user, case_id=case.pk, result=data["result"]
-    ),
-    "out_of_scope": lambda user, case, data: actions.case_mark_out_of_scope(
-        actor=user,
-        case_id=case.pk,
-        explanation=data["explanation"],
-        where_to_go=data["where_to_go"],
-    ),
-    "transfer": lambda user, case, data: actions.case_transfer(
-        actor=user, case_id=case.pk, receiver=data["receiver"], reference=data["reference"]
-    ),
-    "send_to_triage": lambda user, case, data: actions.case_send_to_triage(
-        actor=user, case_id=case.pk, note=data["note"]
-    ),
-    "withdraw": lambda user, case, data: actions.case_withdraw(
-        actor=user, case_id=case.pk, reason=data["reason"]
-    ),
-    "merge": _merge,
-}
-
-
 @login_required
 @require_POST
 def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
@@ -167,7 +136,7 @@ def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         form_errors_to_messages(request, form)
         return redirect("cases:detail", pk=case.pk)
     try:
-        MOVE_HANDLERS[move](user, case, form.cleaned_data)
+        actions.case_act(actor=user, case=case, move=move, data=form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error))
     else:

@@ -1,0 +1,183 @@
+"""Benchmark: the JSON API under load, on the production server.
+
+Steps: make a fresh data directory (and use the given PostgreSQL database, which should be
+empty); migrate and load the demo district; make an integration token; start gunicorn through
+`doudi serve` (DOUDI_WEB_WORKERS, DOUDI_WEB_THREADS); warm up; then with wrk (Debian package
+`wrk`), on this same machine, 16 connections:
+1. POST /api/v1/cases for --seconds, each request with its own Idempotency-Key
+   (bench/api_post.lua): validation, encryption, the case, its event, audit and outbox rows;
+2. GET /api/v1/cases?limit=50&state=registered (the first page with a filter) for --seconds.
+Prints and writes to bench/results/api-<database>.json requests/s and p50/p90/p99 latency, the
+non-2xx count, and how many cases the database holds against how many POSTs wrk counted.
+
+    .venv/bin/python bench/api_load.py [--seconds 30] [--connections 16]
+        [--database-url postgres://postgres@127.0.0.1:5432/doudi_api_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOUDI = [sys.executable, "-m", "doudi"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    script: str = "",
+    args: list[str] | None = None,
+    header: str = "",
+) -> dict[str, object]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if header:
+        command += ["-H", header]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    if args:
+        command += ["--", *args]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    print(out)
+
+    def ms(label: str) -> float:
+        found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not found:
+            raise RuntimeError(f"no {label}% line in wrk's output")
+        value, unit = float(found.group(1)), found.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 1)
+
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "requests": requests,
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50_ms": ms("50"),
+        "p90_ms": ms("90"),
+        "p99_ms": ms("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": "Socket errors" in out,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    data_dir = tempfile.mkdtemp(prefix="doudi-api-bench-")
+    env = {**os.environ, "DOUDI_DATA_DIR": data_dir, "DOUDI_ENV": "development"}
+    env.pop("REDIS_URL", None)
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([*DOUDI, "setup", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*DOUDI, "demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    made = subprocess.run(
+        [*DOUDI, "token", "create", "--integration", "bench", "--centre", "SFQ"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    token = made.stdout.strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [*DOUDI, "serve"],
+        env={**env, "PORT": str(port)},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    script = str(ROOT / "bench" / "api_post.lua")
+    auth = f"Authorization: Bearer {token}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        wrk(base + "/api/v1/cases", seconds=3, connections=4, script=script, args=[token, "warm"])
+        create = wrk(
+            base + "/api/v1/cases",
+            seconds=args.seconds,
+            connections=args.connections,
+            script=script,
+            args=[token, str(int(time.time()))],
+        )
+        listing = wrk(
+            base + "/api/v1/cases?limit=50&state=registered",
+            seconds=args.seconds,
+            connections=args.connections,
+            header=auth,
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    count = (
+        subprocess.run(
+            [
+                *DOUDI,
+                "shell",
+                "-c",
+                "from doudi.cases.models import Case; "
+                "print(Case.objects.filter(channel='12345').count())",
+            ],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    result = {
+        "benchmark": "JSON API under load (wrk on the same machine)",
+        "database": "postgresql" if args.database_url else "sqlite",
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "web_workers": int(env.get("DOUDI_WEB_WORKERS", 2)),
+        "web_threads": int(env.get("DOUDI_WEB_THREADS", 4)),
+        "create": create,
+        "cases_stored_by_the_api": int(count),
+        "list_first_page": listing,
+        "machine": f"{os.cpu_count()} cores",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    out = ROOT / "bench" / "results" / f"api-{result['database']}.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

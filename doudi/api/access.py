@@ -1,0 +1,44 @@
+"""Who a request is: the token in ``Authorization: Bearer …``, checked step by step."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.utils import timezone
+
+from doudi.accounts.access import active_user
+from doudi.api.models import ApiToken
+
+# last_used_at is written at most this often per token, not on every request.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The live token a bearer string stands for, or None (unknown, wrong, revoked, or its
+    account disabled)."""
+    parts = raw.strip().split("_", 2)  # the secret part may itself hold "_"
+    if len(parts) != 3 or parts[0] != "ddt":
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None:
+        return None
+    if not hmac.compare_digest(token.digest, token_digest(raw.strip())):
+        return None
+    if token.revoked_at is not None:
+        return None
+    if active_user(token.user) is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def token_allows(token: ApiToken, scope: str) -> bool:
+    return scope in token.scopes
