@@ -322,7 +322,13 @@ class CaseFilters(Schema):
     registered_from: AwareDatetime | None = None
     registered_to: AwareDatetime | None = None
     cursor: str = ""
-    limit: int = 50
+    limit: int = Field(default=50, ge=1, le=PAGE_MAX)
+
+
+def _page(rows: QuerySet[Any], limit: int) -> tuple[list[Any], bool]:
+    """The first ``limit`` rows, and whether more follow (one row more is read to know)."""
+    page = list(rows[: limit + 1])
+    return page[:limit], len(page) > limit
 
 
 def _cursor(case: Case) -> str:
@@ -351,10 +357,6 @@ def _after(cases: QuerySet[Case], cursor: str) -> QuerySet[Case]:
 )
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
     user = _user(request, Scope.CASES_READ)
-    if not 1 <= filters.limit <= PAGE_MAX:
-        raise ApiError(
-            422, "validation_error", "请求内容不符合要求。", {"limit": [f"1–{PAGE_MAX}"]}
-        )
     cases = case_list(user, state=filters.state, channel=filters.channel, query=filters.q[:100])
     cases = _own(request, cases)
     if filters.centre:
@@ -365,9 +367,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
         cases = cases.filter(registered_at__lt=filters.registered_to)
     if filters.cursor:
         cases = _after(cases, filters.cursor)
-    page = list(cases.order_by("-registered_at", "-pk")[: filters.limit + 1])
-    more = len(page) > filters.limit
-    page = page[: filters.limit]
+    page, more = _page(cases.order_by("-registered_at", "-pk"), filters.limit)
     return CasePage(
         items=[_out(case) for case in page], next_cursor=_cursor(page[-1]) if more else None
     )
@@ -430,7 +430,7 @@ def _handled_order(request: HttpRequest, number: str) -> tuple[User, WorkOrder]:
 class WorkOrderFilters(Schema):
     state: str = ""
     cursor: int | None = None
-    limit: int = 50
+    limit: int = Field(default=50, ge=1, le=PAGE_MAX)
 
 
 @api.get(
@@ -441,18 +441,12 @@ class WorkOrderFilters(Schema):
 )
 def list_work_orders(request: HttpRequest, filters: Query[WorkOrderFilters]) -> WorkOrderPage:
     user = _user(request, Scope.WORK_ORDERS_READ)
-    if not 1 <= filters.limit <= PAGE_MAX:
-        raise ApiError(
-            422, "validation_error", "请求内容不符合要求。", {"limit": [f"1–{PAGE_MAX}"]}
-        )
     orders = _visible_orders(user)
     if filters.state:
         orders = orders.filter(state=filters.state)
     if filters.cursor is not None:
         orders = orders.filter(pk__lt=filters.cursor)
-    page = list(orders.order_by("-pk")[: filters.limit + 1])
-    more = len(page) > filters.limit
-    page = page[: filters.limit]
+    page, more = _page(orders.order_by("-pk"), filters.limit)
     return WorkOrderPage(
         items=[_order_out(o) for o in page], next_cursor=str(page[-1].pk) if more else None
     )

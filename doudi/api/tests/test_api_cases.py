@@ -161,6 +161,8 @@ def test_the_list_pages_by_cursor_and_keeps_to_the_token_s_scope(
     assert get(client, other.secret, "/api/v1/cases").json()["items"] == []
     assert get(client, other.secret, f"/api/v1/cases/{numbers[0]}").status_code == 404
     assert get(client, integration, f"/api/v1/cases/{numbers[0]}").json()["title"] == "案件0"
+    too_many = get(client, integration, "/api/v1/cases", limit=101)
+    assert (too_many.status_code, list(too_many.json()["fields"])) == (422, ["limit"])
     bad = get(client, integration, "/api/v1/cases", cursor="!!!")
     assert (bad.status_code, bad.json()["fields"]) == (422, {"cursor": ["游标无效。"]})
 
