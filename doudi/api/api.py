@@ -49,6 +49,7 @@ from doudi.cases.models import Case
 from doudi.cases.selectors import case_list
 from doudi.cases.workflow import DomainError
 from doudi.core.crypto import lookup_hash
+from doudi.core.errors import InvalidInput
 from doudi.directory.selectors import (
     visible_centres,
     visible_departments,
@@ -309,6 +310,8 @@ def move_case(
         raise ApiError(422, "validation_error", "请求内容不符合要求。", fields)
     try:
         case_actions.case_act(actor=user, case=case, move=move, data=form.cleaned_data)
+    except InvalidInput as error:
+        raise ApiError(422, "validation_error", str(error)) from error
     except DomainError as error:
         raise ApiError(409, "invalid_move", str(error)) from error
     return _out(Case.objects.select_related("centre", "service_item").get(pk=case.pk))

@@ -36,6 +36,7 @@ from doudi.cases.selectors import visible_cases
 from doudi.cases.signals import case_left_workflow, case_moved
 from doudi.cases.workflow import DomainError, State, guard
 from doudi.core.crypto import lookup_hash
+from doudi.core.errors import InvalidInput
 from doudi.deadlines.actions import clock_start, clocks_cancel
 from doudi.deadlines.models import ClockKind
 from doudi.lib.idcard import normalise_id_number
@@ -350,7 +351,7 @@ def case_move(
 def _required(value: str, label: str) -> str:
     value = value.strip()
     if not value:
-        raise DomainError(_("请填写%(label)s。") % {"label": label})
+        raise InvalidInput(_("请填写%(label)s。") % {"label": label})
     return value
 
 
@@ -505,7 +506,7 @@ def case_reveal_personal_data(*, actor: User, case: Case) -> dict[str, str]:
 def _merge(user: User, case: Case, data: dict[str, Any]) -> object:
     target = visible_cases(user).filter(number=data["into"].strip()).first()
     if target is None:
-        raise DomainError(_("找不到案件 %(number)s。") % {"number": data["into"]})
+        raise InvalidInput(_("找不到案件 %(number)s。") % {"number": data["into"]})
     return case_merge(actor=user, case_id=case.pk, into_case_id=target.pk, reason=data["reason"])
 
 

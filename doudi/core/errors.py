@@ -3,3 +3,9 @@
 
 class DomainError(Exception):
     """A change the rules do not allow; the message is for the person who tried it."""
+
+
+class InvalidInput(DomainError):
+    """What was given is missing or wrong (a required reason, a case number that does not
+    exist), as opposed to a change the case's state does not allow: an API answers 422 for
+    this and 409 for the other."""

@@ -223,6 +223,8 @@ def test_a_case_moves_through_the_api_as_on_its_page(
     again = move("send_to_triage", {})
     assert (again.status_code, again.json()["code"]) == (409, "invalid_move")
     assert move("fly", {}).status_code == 404
+    unknown = move("merge", {"into": "NO-SUCH-CASE"})  # wrong input, not a wrong state
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "validation_error")
     other = token_create(actor=None, user=people.clerk_b, name="乙区").secret
     assert move("withdraw", {"reason": "x"}, token=other).status_code == 404
 
