@@ -35,6 +35,7 @@ from doudi.api.schemas import (
     MetricOut,
     MetricsOut,
     Named,
+    Text,
     WindowOut,
     WorkOrderDispute,
     WorkOrderOut,
@@ -297,7 +298,7 @@ def create_case(
     tags=["cases"],
 )
 def move_case(
-    request: HttpRequest, number: str, move: str, data: dict[str, str] = Body({})
+    request: HttpRequest, number: Text, move: Text, data: dict[str, Text] = Body({})
 ) -> CaseOut:
     user = _user(request, Scope.CASES_WRITE)
     case = _own(request, case_list(user)).filter(number=number).first()
@@ -318,13 +319,13 @@ def move_case(
 
 
 class CaseFilters(Schema):
-    state: str = ""
-    channel: str = ""
-    centre: str = ""
-    q: str = ""
+    state: Text = ""
+    channel: Text = ""
+    centre: Text = ""
+    q: Text = ""
     registered_from: AwareDatetime | None = None
     registered_to: AwareDatetime | None = None
-    cursor: str = ""
+    cursor: Text = ""
     limit: int = Field(default=50, ge=1, le=PAGE_MAX)
 
 
@@ -382,7 +383,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
     summary="案件详情",
     tags=["cases"],
 )
-def read_case(request: HttpRequest, number: str) -> CaseOut:
+def read_case(request: HttpRequest, number: Text) -> CaseOut:
     user = _user(request, Scope.CASES_READ)
     case = _own(request, case_list(user)).filter(number=number).first()
     if case is None:
@@ -420,7 +421,7 @@ def _visible_orders(user: User) -> QuerySet[WorkOrder]:
     )
 
 
-def _handled_order(request: HttpRequest, number: str) -> tuple[User, WorkOrder]:
+def _handled_order(request: HttpRequest, number: Text) -> tuple[User, WorkOrder]:
     user = _user(request, Scope.WORK_ORDERS_WRITE)
     order = _visible_orders(user).filter(number=number).first()
     if order is None:
@@ -431,7 +432,7 @@ def _handled_order(request: HttpRequest, number: str) -> tuple[User, WorkOrder]:
 
 
 class WorkOrderFilters(Schema):
-    state: str = ""
+    state: Text = ""
     cursor: int | None = None
     limit: int = Field(default=50, ge=1, le=PAGE_MAX)
 
@@ -461,7 +462,7 @@ def list_work_orders(request: HttpRequest, filters: Query[WorkOrderFilters]) -> 
     summary="工作单详情",
     tags=["work orders"],
 )
-def read_work_order(request: HttpRequest, number: str) -> WorkOrderOut:
+def read_work_order(request: HttpRequest, number: Text) -> WorkOrderOut:
     user = _user(request, Scope.WORK_ORDERS_READ)
     order = _visible_orders(user).filter(number=number).first()
     if order is None:
@@ -486,7 +487,7 @@ _ORDER_RESPONSES = {200: WorkOrderOut, 401: Error, 403: Error, 404: Error, 409: 
     summary="签收",
     tags=["work orders"],
 )
-def sign_work_order(request: HttpRequest, number: str, data: WorkOrderVersion) -> WorkOrderOut:
+def sign_work_order(request: HttpRequest, number: Text, data: WorkOrderVersion) -> WorkOrderOut:
     user, order = _handled_order(request, number)
     return _acted(
         lambda: wo_actions.work_order_sign(actor=user, work_order_id=order.pk, version=data.version)
@@ -499,7 +500,7 @@ def sign_work_order(request: HttpRequest, number: str, data: WorkOrderVersion) -
     summary="退单（说明理由，由专班改派）",
     tags=["work orders"],
 )
-def dispute_work_order(request: HttpRequest, number: str, data: WorkOrderDispute) -> WorkOrderOut:
+def dispute_work_order(request: HttpRequest, number: Text, data: WorkOrderDispute) -> WorkOrderOut:
     user, order = _handled_order(request, number)
     return _acted(
         lambda: wo_actions.work_order_dispute(
@@ -514,7 +515,7 @@ def dispute_work_order(request: HttpRequest, number: str, data: WorkOrderDispute
     summary="提交办理结果",
     tags=["work orders"],
 )
-def submit_work_order(request: HttpRequest, number: str, data: WorkOrderResult) -> WorkOrderOut:
+def submit_work_order(request: HttpRequest, number: Text, data: WorkOrderResult) -> WorkOrderOut:
     user, order = _handled_order(request, number)
     return _acted(
         lambda: wo_actions.work_order_submit(
@@ -532,12 +533,12 @@ def submit_work_order(request: HttpRequest, number: str, data: WorkOrderResult) 
 
 
 class MetricFilters(Schema):
-    preset: str = "month"
-    start: str = ""
-    end: str = ""
-    centre: str = Field(default="", description="中心编码")
-    department: str = Field(default="", description="部门编码")
-    channel: str = ""
+    preset: Text = "month"
+    start: Text = ""
+    end: Text = ""
+    centre: Text = Field(default="", description="中心编码")
+    department: Text = Field(default="", description="部门编码")
+    channel: Text = ""
 
 
 @api.get(

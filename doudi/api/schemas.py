@@ -4,9 +4,21 @@ description is generated from them."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store or even compare a string holding NUL: refuse it as bad input.
+    if "\x00" in value:
+        raise ValueError("不能包含空字符（NUL）")
+    return value
+
+
+# Every string the API reads.
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Error(Schema):
@@ -21,23 +33,23 @@ class ReporterIn(Schema):
     kind: Literal["person", "company"] = "person"
     anonymous: bool = False
     confidential: bool = False
-    name: str = Field(default="", max_length=50)
-    phone: str = Field(default="", max_length=20, description="手机或固话；非匿名时必填")
-    id_number: str = Field(default="", max_length=18, description="居民身份证号码（校验位）")
-    email: str = Field(default="", max_length=254)
-    company_name: str = Field(default="", max_length=100)
-    credit_code: str = Field(default="", max_length=18, description="统一社会信用代码（校验位）")
+    name: Text = Field(default="", max_length=50)
+    phone: Text = Field(default="", max_length=20, description="手机或固话；非匿名时必填")
+    id_number: Text = Field(default="", max_length=18, description="居民身份证号码（校验位）")
+    email: Text = Field(default="", max_length=254)
+    company_name: Text = Field(default="", max_length=100)
+    credit_code: Text = Field(default="", max_length=18, description="统一社会信用代码（校验位）")
 
 
 class CaseIn(Schema):
-    centre: str = Field(description="受理中心编码", examples=["SFQ"])
+    centre: Text = Field(description="受理中心编码", examples=["SFQ"])
     channel: Literal["api", "12345"] = "api"
-    title: str = Field(max_length=100)
-    description: str = Field(max_length=5000)
-    request: str = Field(default="", max_length=2000)
-    service_item: str = Field(default="", max_length=64, description="事项编码")
-    matter_text: str = Field(default="", max_length=200, description="事项不在清单中时的名称")
-    windows: list[str] = Field(default_factory=list, max_length=10, description="窗口编码")
+    title: Text = Field(max_length=100)
+    description: Text = Field(max_length=5000)
+    request: Text = Field(default="", max_length=2000)
+    service_item: Text = Field(default="", max_length=64, description="事项编码")
+    matter_text: Text = Field(default="", max_length=200, description="事项不在清单中时的名称")
+    windows: list[Text] = Field(default_factory=list, max_length=10, description="窗口编码")
     visits: int = Field(default=1, ge=1, le=99)
     urgency: Literal["normal", "urgent", "very_urgent"] = "normal"
     occurred_at: datetime | None = None
@@ -98,13 +110,13 @@ class WorkOrderVersion(Schema):
 
 class WorkOrderResult(Schema):
     result_kind: Literal["solved", "partly", "not_possible"]
-    result: str = Field(max_length=5000)
-    legal_basis: str = Field(default="", max_length=5000)
+    result: Text = Field(max_length=5000)
+    legal_basis: Text = Field(default="", max_length=5000)
     version: int | None = None
 
 
 class WorkOrderDispute(Schema):
-    reason: str = Field(max_length=2000)
+    reason: Text = Field(max_length=2000)
     version: int | None = None
 
 

@@ -64,6 +64,8 @@ def _params(request: HttpRequest) -> dict[str, str]:
             found.update({str(k): "" if v is None else str(v) for k, v in body.items()})
         else:
             found.update({key: request.POST.get(key, "") for key in request.POST})
+    if any("\x00" in key or "\x00" in value for key, value in found.items()):
+        raise Refused(400, "parameters must not contain NUL characters")
     return found
 
 
@@ -86,6 +88,8 @@ def _answer(view: Any) -> Any:
 
     def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
         try:
+            if any("\x00" in str(value) for value in kwargs.values()):
+                raise Refused(404, "not found")
             return view(request, fmt, **kwargs)
         except Refused as refused:
             return errors(refused.status, refused.description, fmt=fmt)

@@ -84,6 +84,7 @@ def test_an_integration_registers_a_case_once_per_idempotency_key(
         ({"title": ""}, "title"),
         ({"visits": 0}, "visits"),
         ({"channel": "window"}, "channel"),
+        ({"centre": "A\u0000"}, "centre"),  # PostgreSQL cannot even compare it: refused first
     ],
 )
 def test_bad_input_gets_a_field_error_and_creates_nothing(

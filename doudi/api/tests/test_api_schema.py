@@ -43,6 +43,7 @@ def tokens(org: Org, people: Personas) -> list[str]:
 @settings(
     max_examples=15,
     deadline=None,
+    derandomize=True,  # the same examples on every run: CI cannot pass or fail by luck
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_no_generated_request_breaks_the_api(case: Any, tokens: list[str]) -> None:

@@ -139,6 +139,9 @@ def test_malformed_bodies_and_revoked_keys_are_refused(
     )
     assert (broken.status_code, broken.json()[0]["description"]) == (400, "malformed JSON body")
     assert client.get(f"{BASE}/services.yaml").status_code == 404
+    nul = client.get(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "X\x00"})
+    assert (nul.status_code, nul.json()[0]["code"]) == (400, 400)
+    assert client.get(f"{BASE}/requests/A%00B.json", {"api_key": api_key}).status_code == 404
     token_revoke(actor=None, prefix=api_key.split("_")[1])
     revoked = client.get(f"{BASE}/requests.json", {"api_key": api_key})
     assert revoked.status_code == 403
