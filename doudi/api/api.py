@@ -44,7 +44,7 @@ from doudi.api.schemas import (
     WorkOrderVersion,
 )
 from doudi.cases import actions as case_actions
-from doudi.cases.access import may_act
+from doudi.cases.access import access_case_by_number, may_act
 from doudi.cases.forms import MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case
 from doudi.cases.selectors import case_list
@@ -161,6 +161,14 @@ def _own(request: HttpRequest, cases: QuerySet[Case]) -> QuerySet[Case]:
     """An integration reads only what it registered; a person's token, what the person sees."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     return cases.filter(registered_by=token.user) if token.integration else cases
+
+
+def _owned(request: HttpRequest, case: Case) -> Case:
+    """``_own`` for one case: an integration's token reaches only what it registered."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    if token.integration and case.registered_by_id != token.user_id:
+        raise Http404
+    return case
 
 
 def _out(case: Case) -> CaseOut:
@@ -301,9 +309,9 @@ def move_case(
     request: HttpRequest, number: Text, move: Text, data: dict[str, Text] = Body({})
 ) -> CaseOut:
     user = _user(request, Scope.CASES_WRITE)
-    case = _own(request, case_list(user)).filter(number=number).first()
+    case = _owned(request, access_case_by_number(user, number))
     form_class = MOVE_FORMS.get(move)
-    if case is None or form_class is None:
+    if form_class is None:
         raise Http404
     form = form_class(data)
     if not form.is_valid():
@@ -385,10 +393,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
 )
 def read_case(request: HttpRequest, number: Text) -> CaseOut:
     user = _user(request, Scope.CASES_READ)
-    case = _own(request, case_list(user)).filter(number=number).first()
-    if case is None:
-        raise Http404
-    return _out(case)
+    return _out(_owned(request, access_case_by_number(user, number)))
 
 
 # --- work orders ----------------------------------------------------------------------------

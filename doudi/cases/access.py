@@ -60,6 +60,15 @@ def access_case(user: AnyUser, case_id: int) -> Case:
     return case
 
 
+def access_case_by_number(user: AnyUser, number: str) -> Case:
+    """``access_case`` for callers that name a case by its number (the JSON API)."""
+    found = Case.objects.filter(case_visibility(user), number=number).values_list("pk", flat=True)
+    pk = found.first()
+    if pk is None:
+        raise Http404
+    return access_case(user, pk)
+
+
 def may_unmask(user: AnyUser, case: Case) -> bool:
     """Whether ``user`` (who can already see ``case``) may see its personal data in full."""
     member = active_user(user)
