@@ -59,6 +59,11 @@ def generate(n: int, *, seed: int = 1, now: datetime | None = None, log: Any = p
         done += size
         log(f"  {done:,} cases ({time.perf_counter() - started:.0f} s)")
     writer.finish(ids)
+    # The departments each case was sent to (its work orders'), which the department readers'
+    # scope reads: written by work_order_create, so filled here in one statement.
+    from doudi.workorders.actions import case_recipients_fill
+
+    case_recipients_fill()
     return time.perf_counter() - started
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -41,6 +41,7 @@ from doudi.analytics.models import (
 )
 from doudi.cases.models import Case
 from doudi.cases.workflow import OPEN_STATES, State
+from doudi.core.bulk import insert_rows
 from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory.models import Department
 from doudi.feedback.models import Rating, ReturnVisit
@@ -394,32 +395,16 @@ def rebuild(progress: Any = None) -> int:
                 total[key][counter] += n
         for tally, n in _tallies_of(merged).items():
             tallies[tally] += n
-        _insert(FigureSource, ("key", "facts"), _source_rows(facts))
-        _insert(CaseDepartment, ("case_id", "department", "day"), _department_rows(facts))
+        insert_rows(FigureSource, ("key", "facts"), _source_rows(facts))
+        insert_rows(CaseDepartment, ("case_id", "department", "day"), _department_rows(facts))
         if progress is not None:
             progress(start + len(chunk), len(sources))
     # Into the emptied table, each row once: plain inserts.
     figures = ([*key, *(total[key].get(c, 0) for c in COUNTERS)] for key in sorted(total))
-    _insert(DailyFigure, _COLUMNS, figures)
+    insert_rows(DailyFigure, _COLUMNS, figures)
     counted = ([*key, tallies[key]] for key in sorted(tallies))
-    _insert(DailyTally, (*_TALLY_KEY, "n"), counted)
+    insert_rows(DailyTally, (*_TALLY_KEY, "n"), counted)
     return len(sources)
-
-
-def _insert(model: Any, columns: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert rows of plain values (COPY on PostgreSQL, executemany on SQLite): the ORM's
-    bulk_create spends more than the database on a rebuild's millions of rows."""
-    table = model._meta.db_table
-    names = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Table and column names come from the models, never from input.
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(rows))  # noqa: S608
 
 
 def _source_rows(facts_by_key: dict[str, Facts]) -> Iterator[tuple[str, str]]:
@@ -447,7 +432,7 @@ def _department_rows(facts_by_key: dict[str, Facts]) -> Iterator[tuple[int, int,
 
 
 def _insert_departments(facts_by_key: dict[str, Facts]) -> None:
-    _insert(CaseDepartment, ("case_id", "department", "day"), _department_rows(facts_by_key))
+    insert_rows(CaseDepartment, ("case_id", "department", "day"), _department_rows(facts_by_key))
 
 
 @transaction.atomic

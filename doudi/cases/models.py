@@ -116,6 +116,11 @@ class Case(models.Model):
     submission_key = models.CharField(  # noqa: DJ001 - NULL for "no key": unique only when given
         max_length=64, unique=True, null=True, editable=False
     )
+    # Where an imported case came from ("12345:GD2026112700123"): an import skips the rows
+    # whose source and id it already holds, so that a file loaded twice adds nothing.
+    source_ref = models.CharField(
+        _("来源编号"), max_length=100, unique=True, null=True, blank=True, editable=False
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("合并到"),
@@ -144,6 +149,10 @@ class Case(models.Model):
             models.Index(fields=["centre", "registered_at"], name="case_centre_registered"),
             models.Index(fields=["centre", "state"], name="case_centre_state"),
             models.Index(fields=["centre", "answered_at"], name="case_centre_answered"),
+            # The case list filtered by state or channel, newest first: read in order from
+            # the filter's value, stopping at the page (a rare state reads its few cases).
+            models.Index(fields=["state", "registered_at"], name="case_state_registered"),
+            models.Index(fields=["channel", "registered_at"], name="case_channel_registered"),
             models.Index(fields=["centre", "registered_day"], name="case_centre_day"),
             # Covers the dashboard's counts of a period's cases by item (and its department),
             # channel and hour: read from the index alone, not from the wide case rows.

@@ -3,19 +3,25 @@ the bulk rebuild for databases loaded past the actions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
 from doudi.cases.models import Case
+from doudi.core.bulk import insert_rows
 from doudi.lib.cjk import document_tokens
-from doudi.search.models import TEXT_FIELDS, CaseIndex, index_key
+from doudi.search.models import TEXT_FIELDS, CaseIndex, Term, index_key
 
 # The fields a case's index row is made from.
 INDEXED_FIELDS = frozenset({*TEXT_FIELDS, "centre", "centre_id", "registered_at"})
 
 BATCH = 5000
+
+# Terms held by fewer cases than this are counted by every write of the index (``Term``);
+# the commoner ones only by a rebuild. Similar cases look for candidates with terms below it.
+COUNTED_BELOW = 20_000
 
 # The database objects that the migration creates next to the table (0001_initial), dropped
 # and made again around a bulk rebuild: loading a million rows past triggers and into a
@@ -35,12 +41,8 @@ SQLITE_TRIGGERS = (
     END""",
 )
 SQLITE_TRIGGER_NAMES = ("search_caseindex_ai", "search_caseindex_ad", "search_caseindex_au")
-POSTGRES_INDEX = (
-    "CREATE INDEX search_caseindex_terms ON search_caseindex USING gin (search_terms(tokens))"
-)
-# Planner statistics on the terms: the commonest 10,000 with their frequencies, which
-# ``selectors.similar_cases`` reads to find a case's distinctive terms.
-POSTGRES_INDEX_STATISTICS = "ALTER INDEX search_caseindex_terms ALTER COLUMN 1 SET STATISTICS 1000"
+# The GIN index of the stored terms (migration 0004), dropped and made again by a rebuild.
+POSTGRES_INDEX = "CREATE INDEX search_caseindex_terms ON search_caseindex USING gin (terms)"
 
 
 def case_tokens(values: dict[str, Any]) -> str:
@@ -48,21 +50,92 @@ def case_tokens(values: dict[str, Any]) -> str:
 
 
 def index_case(case: Case) -> None:
-    """Write the case's row (insert or update), in the caller's transaction."""
+    """Write the case's row (insert or update) and count the terms it gains or loses, in the
+    caller's transaction."""
     values = {name: getattr(case, name) for name in TEXT_FIELDS}
+    tokens = case_tokens(values)
+    old = CaseIndex.objects.filter(case_id=case.pk).values_list("tokens", flat=True).first()
     CaseIndex.objects.bulk_create(
         [
             CaseIndex(
                 id=index_key(case.pk, case.registered_at),
                 case_id=case.pk,
                 centre_id=case.centre_id,
-                tokens=case_tokens(values),
+                tokens=tokens,
             )
         ],
         update_conflicts=True,
         unique_fields=["case"],
         update_fields=["tokens", "centre"],
     )
+    if old != tokens:
+        count_terms(set((old or "").split()), set(tokens.split()))
+
+
+def count_terms(old: set[str], new: set[str]) -> None:
+    """Add one case to the count of each term in ``new`` only, take it from those in ``old``
+    only."""
+    add_to_terms(dict.fromkeys(new - old, 1) | dict.fromkeys(old - new, -1))
+
+
+def add_to_terms(deltas: dict[str, int]) -> None:
+    """Change the terms' counts by their deltas, except those of ``COUNTED_BELOW`` cases or
+    more, which are left as they are. Terms in order (two writers lock shared rows in the
+    same order), 400 to a statement."""
+    if not deltas:
+        return
+    common = set(
+        Term.objects.filter(term__in=list(deltas), docs__gte=COUNTED_BELOW).values_list(
+            "term", flat=True
+        )
+    )
+    rows = sorted((term, delta) for term, delta in deltas.items() if term not in common)
+    table = Term._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 400):
+            chunk = rows[start : start + 400]
+            marks = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (term, docs) VALUES {marks} ON CONFLICT (term)"  # noqa: S608
+                f" DO UPDATE SET docs = {table}.docs + excluded.docs",
+                [value for row in chunk for value in row],
+            )
+
+
+TERMS_COUNT = {
+    # From the FTS5 vocabulary (each term's number of rows), read once.
+    "sqlite": ("INSERT INTO search_term (term, docs) SELECT term, doc FROM search_casevocab",),
+    "postgresql": (
+        "SET LOCAL work_mem = '256MB'",
+        "INSERT INTO search_term (term, docs) SELECT term, count(*)"
+        " FROM search_caseindex, unnest(string_to_array(tokens, ' ')) AS term"
+        " WHERE term <> '' GROUP BY term",
+    ),
+}
+
+
+def terms_recount() -> None:
+    """Count every term's cases again (in the caller's transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Term._meta.db_table}")  # noqa: S608 - a model's table
+        for sql in TERMS_COUNT[connection.vendor]:
+            cursor.execute(sql)
+
+
+def index_new_cases(cases: Sequence[Case]) -> None:
+    """Write the rows of cases created past ``post_save`` (a bulk import) in one insert, and
+    count their terms."""
+    rows = [
+        (
+            index_key(case.pk, case.registered_at),
+            case.pk,
+            case.centre_id,
+            case_tokens({name: getattr(case, name) for name in TEXT_FIELDS}),
+        )
+        for case in cases
+    ]
+    insert_rows(CaseIndex, ("id", "case_id", "centre_id", "tokens"), rows)
+    add_to_terms(dict(Counter(term for row in rows for term in set(row[3].split()))))
 
 
 def _batches(progress: Callable[[int, int], None] | None) -> Iterator[list[tuple[Any, ...]]]:
@@ -112,8 +185,8 @@ def search_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             cursor.execute(POSTGRES_INDEX)
-            cursor.execute(POSTGRES_INDEX_STATISTICS)
             cursor.execute(f"ANALYZE {table}")
+            terms_recount()
         else:
             for name in SQLITE_TRIGGER_NAMES:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -125,6 +198,7 @@ def search_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
             cursor.execute("INSERT INTO search_casefts(search_casefts) VALUES ('rebuild')")
             for statement in SQLITE_TRIGGERS:
                 cursor.execute(statement)
+            terms_recount()
     return done
 
 

@@ -87,3 +87,24 @@ class CaseFullText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}"
+
+
+class Term(models.Model):
+    """How many cases hold each term (document frequency), for similar cases: a case's rarest
+    terms find its candidates, and each term weighs by its rarity.
+
+    Counted in full by ``actions.search_rebuild`` (and migration 0003); then kept in step by
+    ``actions.index_case``, in the case's transaction, for the terms held by fewer than
+    ``COUNTED_BELOW`` cases: the rare terms, whose counts decide which terms look for
+    candidates. A common term's count stays as the last rebuild left it (its weight hardly
+    moves, and counting it would make every intake write the same few rows)."""
+
+    term = models.TextField(primary_key=True)
+    docs = models.IntegerField()
+
+    class Meta:
+        verbose_name = "检索词频"
+        verbose_name_plural = "检索词频"
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.docs}"

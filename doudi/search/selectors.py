@@ -7,7 +7,7 @@ as the index, so that nobody learns of a case they could not open.
 from __future__ import annotations
 
 import math
-import time
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,7 +21,7 @@ from doudi.cases.access import case_visibility
 from doudi.cases.models import Case
 from doudi.cases.workflow import State
 from doudi.lib.cjk import document_terms, pairs, query_terms
-from doudi.search.models import TEXT_FIELDS, index_key
+from doudi.search.models import TEXT_FIELDS, Term, index_key
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -74,8 +74,12 @@ class TermMatch(Expression):
     ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.tokens)
         query = (" & " if self.every else " | ").join(f"'{t}'" for t in self.terms)
-        # search_terms: the function of the GIN index (migration 0001).
-        return f"search_terms({sql}) @@ %s::tsquery", (*params, query)
+        # The stored tsvector next to the tokens (migration 0004), which the GIN index holds:
+        # the same table alias, the other column.
+        if not sql.endswith('"tokens"'):
+            raise ValueError(sql)
+        terms = sql.removesuffix('"tokens"') + '"terms"'
+        return f"{terms} @@ %s::tsquery", (*params, query)
 
 
 def matching(
@@ -100,9 +104,16 @@ def matching(
     return narrowed, f"-{key}"
 
 
+CASE_NUMBER = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*-\d{8}-\d{4,}$")
+
+
 def search_cases(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """The cases of ``cases`` whose text holds every word of ``text``, newest first; none
-    when ``text`` has nothing to search for (punctuation only)."""
+    when ``text`` has nothing to search for (punctuation only). A case number typed whole
+    finds that case alone (SFQ-20260929-0001 is not also SFQ-DHM-20260929-0001)."""
+    number = text.strip().upper()
+    if CASE_NUMBER.match(number) and cases.filter(number=number).exists():
+        return cases.filter(number=number)
     terms = query_terms(text)
     if not terms:
         return cases.none()
@@ -158,55 +169,12 @@ class SimilarCase:
     score: float
 
 
-def _frequencies_sqlite(terms: list[str], total: int) -> tuple[dict[str, float], float]:
-    """Each term's share of the cases, from the FTS5 vocabulary (exact), and the share of a
-    term it does not know (none)."""
-    with connection.cursor() as cursor:
-        marks = ", ".join(["%s"] * len(terms))
-        cursor.execute(f"SELECT term, doc FROM search_casevocab WHERE term IN ({marks})", terms)  # noqa: S608
-        return {term: doc / total for term, doc in cursor.fetchall()}, 0.0
-
-
-def _frequencies_postgresql(terms: list[str]) -> tuple[dict[str, float], float]:
-    """The commonest terms' shares from the planner's statistics of the GIN index (kept by
-    ANALYZE and autovacuum); a term not among them is taken as half as common as the rarest
-    listed."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
-            " WHERE schemaname = current_schema() AND tablename = 'search_caseindex_terms'"
-        )
-        row = cursor.fetchone()
-    if row is None or row[0] is None:
-        return {}, 0.0
-    elems, freqs = row
-    wanted = set(terms)
-    # The frequencies list ends with the least and greatest frequency and the null share.
-    return {e: f for e, f in zip(elems, freqs, strict=False) if e in wanted}, freqs[-3] / 2
-
-
-# Terms' shares change slowly, and reading a common term's share costs its whole list of
-# cases (SQLite) or the planner's statistics (PostgreSQL): each process keeps them for a day
-# (a dictionary of the vocabulary, a few megabytes; Django's local-memory cache holds only
-# 300 entries, fewer than two cases' terms).
-SHARE_SECONDS = 24 * 3600
-_shares: dict[str, tuple[float, float]] = {}  # term -> (share, monotonic time it expires)
-
-
 def term_frequencies(terms: list[str], total: int) -> dict[str, float]:
-    """Each term's share of the ``total`` cases (0..1)."""
-    now = time.monotonic()
-    shares = {t: _shares[t][0] for t in terms if t in _shares and _shares[t][1] > now}
-    missing = [t for t in terms if t not in shares]
-    if missing:
-        if connection.vendor == "postgresql":
-            found, unknown = _frequencies_postgresql(missing)
-        else:
-            found, unknown = _frequencies_sqlite(missing, max(1, total))
-        for term in missing:
-            shares[term] = found.get(term, unknown)
-            _shares[term] = (shares[term], now + SHARE_SECONDS)
-    return shares
+    """Each term's share of the ``total`` cases (0..1), from ``Term`` (one read by primary
+    key; a term it does not hold is in no case)."""
+    counts = dict(Term.objects.filter(term__in=terms).values_list("term", "docs"))
+    total = max(1, total)
+    return {term: counts.get(term, 0) / total for term in terms}
 
 
 def _weight(share: float) -> float:
@@ -235,12 +203,10 @@ def similar_cases(
     weights = {t: _weight(shares[t]) for t in mine}
     chosen: list[str] = []
     postings = 0.0
-    # SQLite's counts are exact: a term only this case has finds nothing else.
-    exact = connection.vendor != "postgresql"
     for term in sorted(mine, key=lambda t: (shares[t], t)):
         expected = shares[term] * total
-        if exact and expected < 2:
-            continue
+        if expected < 2:
+            continue  # only this case has it (rare terms' counts are exact)
         if len(chosen) == SIMILAR_TERMS or (chosen and postings + expected > SIMILAR_POSTINGS):
             break
         chosen.append(term)
@@ -280,13 +246,20 @@ def similar_cases(
 
 
 def _index_rows() -> int:
-    """The number of index rows, as the planner knows it (cheap on both databases)."""
+    """The number of index rows, as the database knows it cheaply: on PostgreSQL the larger of
+    the planner's estimate and the statistics' live rows, counted when neither knows yet (a
+    table never analysed, as in a new installation: counting a small table is cheap)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE relname = "
-                "'search_caseindex'"
+                "SELECT GREATEST(c.reltuples, s.n_live_tup, 0)::bigint FROM pg_class c"
+                " LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                " WHERE c.relname = 'search_caseindex'"
             )
+            row = cursor.fetchone()
+            if row and row[0]:
+                return int(row[0])
+            cursor.execute("SELECT count(*) FROM search_caseindex")
         else:
             cursor.execute("SELECT MAX(rowid) & 1073741823 FROM search_caseindex")
         row = cursor.fetchone()

@@ -27,6 +27,7 @@ from doudi.directory.models import Department
 from doudi.triage.models import DEFAULT_TIER_DAYS, Tier
 from doudi.workcal.selectors import work_calendar
 from doudi.workorders.models import (
+    CaseRecipient,
     Contact,
     Extension,
     ExtensionDecision,
@@ -151,6 +152,10 @@ def work_order_create(
         instructions=instructions,
         issued_by=actor,
         created_at=now,
+    )
+    # The case is now visible to the department (doudi.cases.access), in this transaction.
+    CaseRecipient.objects.bulk_create(
+        [CaseRecipient(case=case, department=department)], ignore_conflicts=True
     )
     WorkOrderEvent.objects.create(
         work_order=order,
@@ -478,3 +483,18 @@ def work_orders_cancel_for_case(*, case: Case, actor: User | None) -> int:
         _transition(order, "cancel", actor=None, reason=_("案件已撤回或合并"))
         count += 1
     return count
+
+
+def case_recipients_fill() -> int:
+    """Add the pairs (case, department) of work orders written past ``work_order_create``
+    (bulk loads, ``bench/bigdata.py``): one statement, idempotent. The number of rows added."""
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO workorders_caserecipient (department_id, case_id)"
+            " SELECT DISTINCT o.department_id, o.case_id FROM workorders_workorder o"
+            " WHERE NOT EXISTS (SELECT 1 FROM workorders_caserecipient d"
+            " WHERE d.case_id = o.case_id AND d.department_id = o.department_id)"
+        )
+        return max(0, cursor.rowcount)

@@ -149,3 +149,39 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id} +{self.working_days} {self.decision}"
+
+
+class CaseRecipient(models.Model):
+    """A department that a case has been sent to (it holds a work order of the case): one row
+    per pair, written with the work order in the same transaction (``work_order_create``).
+
+    ``doudi.cases.access.case_visibility`` reads it for "the cases sent to a department":
+    a narrow, indexed list instead of the work orders themselves. Rows are never removed,
+    as work orders are never deleted nor moved to another department (a reassignment makes a
+    new work order). Loads written past the actions fill it with
+    ``actions.case_recipients_fill``.
+
+    Not ``analytics.CaseDepartment``: the roll-up keeps that one for figures, applied up to a
+    minute later and with the ancestors and the item's department; access needs the pair the
+    moment the work order exists."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = "案件承办部门"
+        verbose_name_plural = "案件承办部门"
+        constraints = [
+            # "The cases sent to these departments" (the scope's subquery, read from the
+            # index alone).
+            models.UniqueConstraint(fields=["department", "case"], name="case_recipient_pair")
+        ]
+        indexes = [
+            # "Was this case sent to one of these departments" (a case at a time).
+            models.Index(fields=["case", "department"], name="case_recipient_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.department_id}"

@@ -89,6 +89,22 @@ def test_full_width_text_and_the_case_number_find_the_case(
     assert numbers(client, case.number.lower()) == [case.number]
 
 
+def test_a_whole_case_number_finds_that_case_alone(
+    make_case: Any, org: Org, people: Personas, client_for: Any
+) -> None:
+    """A street centre's number holds every word of its district's number of the same day and
+    sequence (A-1-20261127-0001 and A-20261127-0001): typed whole, a number is that case."""
+    district = make_case("区中心的案件")
+    street = make_case("街道的案件", centre=org.centre_a1)
+    assert street.number.replace("A-1-", "A-") == district.number
+    client = client_for(people.clerk_a)
+    assert numbers(client, district.number) == [district.number]
+    assert numbers(client, street.number) == [street.number]
+    assert sorted(numbers(client, district.number.split("-", 1)[1])) == sorted(
+        [district.number, street.number]
+    )  # the date and sequence alone are words like any other
+
+
 @pytest.mark.parametrize(
     "q",
     [

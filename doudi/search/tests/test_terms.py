@@ -1,0 +1,78 @@
+"""Each term's number of cases (``Term``), which similar cases read: counted by a rebuild and
+kept in step by the index's writes, in the case's transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from doudi.cases.actions import Intake, Reporter, case_register, case_resolve_on_spot
+from doudi.cases.models import Case
+from doudi.conftest import Org, Personas
+from doudi.search import actions
+from doudi.search.models import CaseIndex, Term
+
+
+@pytest.fixture
+def make_case(org: Org, people: Personas):  # type: ignore[no-untyped-def]
+    def make(title: str, description: str = "") -> Case:
+        intake = Intake(
+            centre=org.centre_a,
+            channel="window",
+            title=title,
+            description=description,
+            reporter=Reporter(name="李四", phone="13912345678"),
+            service_item=org.item_x,
+        )
+        return case_register(actor=people.clerk_a, intake=intake)
+
+    return make
+
+
+def _from_index() -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for tokens in CaseIndex.objects.values_list("tokens", flat=True):
+        counts.update(tokens.split())
+    return dict(counts)
+
+
+def _stored() -> dict[str, int]:
+    return dict(Term.objects.filter(docs__gt=0).values_list("term", "docs"))
+
+
+def test_every_write_of_the_index_counts_its_terms(make_case: Any, people: Personas) -> None:
+    first = make_case("户口迁入被要求产权证明", "租房户口迁入办不了")
+    make_case("户口迁出要单位介绍信")
+    assert _stored() == _from_index()
+    assert Term.objects.get(term="户口").docs == 2
+    # An outcome adds its terms once; a case's text that changes takes its old terms away.
+    case_resolve_on_spot(actor=people.clerk_a, case_id=first.pk, result="以租赁合同受理")
+    assert Term.objects.get(term="租赁").docs == 1
+    first.refresh_from_db()
+    first.title = "社保断缴"
+    first.save()
+    assert _stored() == _from_index()
+    assert "产权" not in _stored()  # the old title's
+    assert Term.objects.get(term="迁入").docs == 1  # still in the description
+
+
+def test_the_rebuild_counts_every_term_again(make_case: Any) -> None:
+    make_case("营业执照遗失补领", "营业执照遗失补领，被要求先登报声明。")
+    Term.objects.all().delete()
+    Case.objects.update(description="公积金提取被拒")  # past the index
+    call_command("search", "rebuild", stdout=None)
+    assert _stored() == _from_index()
+    assert "公积" in _stored()
+
+
+def test_common_terms_are_left_as_the_rebuild_counted_them(make_case: Any) -> None:
+    make_case("社保断缴")
+    Term.objects.filter(term="社保").update(docs=actions.COUNTED_BELOW)
+    Term.objects.filter(term="断缴").update(docs=actions.COUNTED_BELOW - 1)
+    make_case("社保断缴补缴")
+    assert Term.objects.get(term="社保").docs == actions.COUNTED_BELOW  # not written
+    assert Term.objects.get(term="断缴").docs == actions.COUNTED_BELOW
+    assert Term.objects.get(term="补缴").docs == 1
