@@ -23,17 +23,17 @@ DEBUG = config.env_bool("DOUDI_DEBUG", False)
 SECRET_KEY = config.secret_key("SECRET_KEY", DATA_DIR, may_generate=not PRODUCTION)
 # Personal data at rest: Fernet keys (the first encrypts, all decrypt, so keys can be rotated)
 # and a separate key for the keyed hashes that equality lookups use.
+# The embedded default keeps them in the data directory's key file, comma-separated as well
+# (``doudi keys add`` puts a new one first).
 FIELD_ENCRYPTION_KEYS = config.env_list(
     "DOUDI_FIELD_KEYS",
-    [
-        config.generated_secret(
-            "DOUDI_FIELD_KEYS",
-            DATA_DIR,
-            filename="field_key",
-            make=lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
-            may_generate=not PRODUCTION,
-        )
-    ],
+    config.generated_secret(
+        "DOUDI_FIELD_KEYS",
+        DATA_DIR,
+        filename="field_key",
+        make=lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        may_generate=not PRODUCTION,
+    ).split(","),
 )
 config.check_fernet_keys("DOUDI_FIELD_KEYS", FIELD_ENCRYPTION_KEYS)
 LOOKUP_HASH_KEY = config.generated_secret(
@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "axes",
-    "import_export",
     "ninja",
     "doudi.core",
     "doudi.directory",
@@ -83,12 +82,15 @@ INSTALLED_APPS = [
     "doudi.accountability",
     "doudi.analytics",
     "doudi.exports",
+    "doudi.imports",
     "doudi.reports",
     "doudi.notify",
     "doudi.policy",
     "doudi.search",
     "doudi.api",
     "doudi.open311",
+    # Last: its own "import" and "export" commands give way to doudi's (doudi import FILE).
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -126,9 +128,9 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = config.database_url("DATABASE_URL", DATA_DIR)
-_db = dj_database_url.parse(
-    DATABASE_URL, conn_max_age=0 if DATABASE_URL.startswith("sqlite") else 60
-)
+# Connections are kept between requests (one per server thread), SQLite's too: opening one
+# and running its PRAGMAs again cost more than a small case insert (docs/benchmarks.md, API).
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=60)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accountability/", include("doudi.accountability.urls")),
     path("analytics/", include("doudi.analytics.urls")),
     path("exports/", include("doudi.exports.urls")),
+    path("imports/", include("doudi.imports.urls")),
     path("reports/", include("doudi.reports.urls")),
     path("policy/", include("doudi.policy.urls")),
     path("search/", include("doudi.search.urls")),

@@ -31,6 +31,7 @@ class ScopeKind(models.TextChoices):
 class Capability(models.TextChoices):
     CASE_VIEW = "case.view", _("查看案件")
     CASE_REGISTER = "case.register", _("登记案件")
+    CASE_IMPORT = "case.import", _("批量导入案件")
     TRIAGE = "triage", _("分拣派单")
     WORK_ORDER_HANDLE = "workorder.handle", _("办理工作单")
     SUPERVISE = "supervise", _("督办回访")
@@ -60,6 +61,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     | frozenset(
         {
             Capability.CASE_REGISTER,
+            Capability.CASE_IMPORT,
             Capability.TRIAGE,
             Capability.DASHBOARD,
             Capability.PERSONAL_DATA,
@@ -77,7 +79,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.LEADER: _STAFF | frozenset({Capability.DASHBOARD}),
-    Role.ADMIN: _STAFF | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_MANAGE}),
+    Role.ADMIN: _STAFF
+    | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_MANAGE, Capability.CASE_IMPORT}),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +36,7 @@ from doudi.cases.models import (
 from doudi.cases.selectors import visible_cases
 from doudi.cases.signals import case_left_workflow, case_moved
 from doudi.cases.workflow import DomainError, State, guard
+from doudi.core.bulk import insert_objects
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
 from doudi.deadlines.actions import clock_start, clocks_cancel
@@ -98,21 +100,48 @@ def id_lookup_hash(id_number: str) -> str:
     return lookup_hash(normalise_id_number(id_number), purpose="id") if id_number else ""
 
 
-def _next_number(centre: Centre, day: date) -> str:
-    """The next case number of this centre and day, e.g. SFQ-20261126-0007.
+def _reserve_numbers(centre: Centre, day: date, count: int = 1) -> list[str]:
+    """The next ``count`` case numbers of this centre and day, e.g. SFQ-20261126-0007.
 
-    The counter row is incremented with one UPDATE, which locks it until the transaction ends,
-    so two registrations at once get different numbers.
+    The counter row is moved on with one UPDATE, which locks it until the transaction ends,
+    so two registrations at once get different numbers; the UPDATE returns the new value
+    (``RETURNING``: PostgreSQL, SQLite 3.35+), so the row is not read again.
     """
-    counters = CaseNumberCounter.objects.filter(centre=centre, day=day)
-    if not counters.update(last=F("last") + 1):
+    last = _counter_add(centre, day, count)
+    if last is None:
         try:
             with transaction.atomic():
-                CaseNumberCounter.objects.create(centre=centre, day=day, last=1)
+                CaseNumberCounter.objects.create(centre=centre, day=day, last=count)
+            last = count
         except IntegrityError:  # created by a concurrent registration
-            counters.update(last=F("last") + 1)
-    sequence = counters.values_list("last", flat=True).get()
-    return f"{centre.code}-{day:%Y%m%d}-{sequence:04d}"
+            last = _counter_add(centre, day, count)
+    if last is None:  # pragma: no cover - the row exists by now
+        raise RuntimeError("case number counter missing")
+    return [f"{centre.code}-{day:%Y%m%d}-{seq:04d}" for seq in range(last - count + 1, last + 1)]
+
+
+def _counter_add(centre: Centre, day: date, count: int) -> int | None:
+    """Add ``count`` to the counter of this centre and day; its new value, or None when the
+    row does not exist yet."""
+    connection = transaction.get_connection(CaseNumberCounter.objects.db)
+    meta = CaseNumberCounter._meta
+    quote = connection.ops.quote_name
+    last = quote(meta.get_field("last").column)
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+        counters = CaseNumberCounter.objects.filter(centre=centre, day=day)
+        if not counters.update(last=F("last") + count):
+            return None
+        return counters.values_list("last", flat=True).get()
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {last} = {last} + %s "  # noqa: S608 - names from the model
+        f"WHERE {quote(meta.get_field('centre').column)} = %s "
+        f"AND {quote(meta.get_field('day').column)} = %s RETURNING {last}"
+    )
+    day_value = meta.get_field("day").get_db_prep_value(day, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, centre.pk, day_value])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def case_event(
@@ -221,55 +250,29 @@ def case_register(
     """Register a case; ``actor`` None means the reporter on a public form.
 
     A second call by the same actor with the same ``submission_key`` (a form sent twice, a
-    retried request) returns the case of the first call and changes nothing; another actor's
-    key is refused, so that nobody reaches a case by replaying someone else's key.
+    retried request) returns the case of the first call and changes nothing: the key is
+    unique, so its insert fails and its transaction is rolled back (not looked up first: a
+    second call is rare, and every first call would pay for the look-up). Another actor's key
+    is refused, so that nobody reaches a case by replaying someone else's key.
     """
-    if submission_key:
-        existing = _registered_with(submission_key, actor)
-        if existing is not None:
-            return existing
     guard("register", "", capabilities=capabilities_of(actor.role) if actor else None)
     checked = check_uploads(uploads)
-    reporter = intake.reporter
-    phone = normalise_phone(reporter.phone) if reporter.phone else ""
     try:
         with transaction.atomic():
             now = timezone.now()
-            case = Case(
-                number=_next_number(intake.centre, timezone.localdate(now)),
-                centre=intake.centre,
-                channel=intake.channel,
-                state=State.REGISTERED,
-                reporter_kind=reporter.kind,
-                is_anonymous=reporter.anonymous,
-                is_confidential=reporter.confidential,
-                reporter_name=reporter.name,
-                reporter_phone=phone,
-                **masked_reporter(reporter.name, phone),
-                reporter_id_number=normalise_id_number(reporter.id_number),
-                reporter_email=reporter.email,
-                company_name=reporter.company_name,
-                company_credit_code=reporter.credit_code.upper(),
-                phone_hash=phone_lookup_hash(reporter.phone),
-                id_hash=id_lookup_hash(reporter.id_number),
-                service_item=intake.service_item,
-                matter_text=intake.matter_text,
-                visits=intake.visits,
-                title=intake.title,
-                description=intake.description,
-                request=intake.request,
-                urgency=intake.urgency,
-                occurred_at=intake.occurred_at,
-                **registration_fields(now),
-                registered_by=actor,
-                query_code="".join(
-                    secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH)
-                ),
-                submission_key=submission_key or None,
+            case = _new_case(
+                intake,
+                actor=actor,
+                number=_reserve_numbers(intake.centre, timezone.localdate(now))[0],
+                registered_at=now,
+                submission_key=submission_key,
             )
             case.save()
-            case.windows.set(intake.windows)
-            case.staff.set(intake.staff)
+            # A new case names no window or staff yet: add, and only when there are some.
+            if intake.windows:
+                case.windows.add(*intake.windows)
+            if intake.staff:
+                case.staff.add(*intake.staff)
             event = case_event(
                 case,
                 "register",
@@ -282,7 +285,7 @@ def case_register(
             store_uploads(case, event, checked, actor=actor)
             notify_reporter(case, "case_registered", query_code=case.query_code, expected_by="")
     except IntegrityError:
-        if submission_key:  # the same form, sent twice at the same moment
+        if submission_key:  # the same form sent twice (one after the other, or at once)
             existing = _registered_with(submission_key, actor)
             if existing is not None:
                 return existing
@@ -290,6 +293,141 @@ def case_register(
                 raise DomainError(_("该提交标识已被使用，请重新提交。")) from None
         raise
     return case
+
+
+def _query_code() -> str:
+    """Eight characters of the 32-letter alphabet from one read of the system's random source
+    (each random byte modulo 32 is uniform: 256 is a multiple of 32)."""
+    return "".join(QUERY_CODE_ALPHABET[b % 32] for b in secrets.token_bytes(QUERY_CODE_LENGTH))
+
+
+def _new_case(
+    intake: Intake,
+    *,
+    actor: User | None,
+    number: str,
+    registered_at: datetime,
+    submission_key: str = "",
+    source_ref: str | None = None,
+) -> Case:
+    """The unsaved case of an intake: personal data encrypted, masked and hashed."""
+    reporter = intake.reporter
+    phone = normalise_phone(reporter.phone) if reporter.phone else ""
+    return Case(
+        number=number,
+        centre=intake.centre,
+        channel=intake.channel,
+        state=State.REGISTERED,
+        reporter_kind=reporter.kind,
+        is_anonymous=reporter.anonymous,
+        is_confidential=reporter.confidential,
+        reporter_name=reporter.name,
+        reporter_phone=phone,
+        **masked_reporter(reporter.name, phone),
+        reporter_id_number=normalise_id_number(reporter.id_number),
+        reporter_email=reporter.email,
+        company_name=reporter.company_name,
+        company_credit_code=reporter.credit_code.upper(),
+        phone_hash=phone_lookup_hash(reporter.phone),
+        id_hash=id_lookup_hash(reporter.id_number),
+        service_item=intake.service_item,
+        matter_text=intake.matter_text,
+        visits=intake.visits,
+        title=intake.title,
+        description=intake.description,
+        request=intake.request,
+        urgency=intake.urgency,
+        occurred_at=intake.occurred_at,
+        **registration_fields(registered_at),
+        registered_by=actor,
+        query_code=_query_code(),
+        submission_key=submission_key or None,
+        source_ref=source_ref,
+    )
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A case of an import: its intake, when the source registered it, its source reference,
+    and for a settled case of the past its outcome and when it was answered."""
+
+    intake: Intake
+    registered_at: datetime
+    source_ref: str
+    outcome: str = ""
+    answered_at: datetime | None = None
+
+
+def cases_register_imported(*, actor: User, rows: Sequence[Imported], job_id: int) -> list[Case]:
+    """Register a batch of imported cases at once, in the caller's transaction.
+
+    Each case is what ``case_register`` makes — numbered in its centre and day of registration,
+    personal data encrypted, a register event — written with bulk inserts (``core.bulk``; the
+    cases' ids are read back by their unique source reference). A row with an
+    outcome is a settled case of the past: stored closed, with the outcome and a close event.
+    No notice goes out (the source has told the reporter) and no signal is sent: the caller
+    (``imports.actions``) updates the search index and the figures' marks for the batch.
+    """
+    if Capability.CASE_IMPORT not in capabilities_of(actor.role):
+        raise DomainError(_("您的角色不能导入案件。"))
+    centres = {row.intake.centre.pk: row.intake.centre for row in rows}
+    counts = Counter((r.intake.centre.pk, timezone.localdate(r.registered_at)) for r in rows)
+    numbers = {  # popped from the end: reversed, so that the rows keep the file's order
+        (centre_id, day): _reserve_numbers(centres[centre_id], day, count)[::-1]
+        for (centre_id, day), count in sorted(counts.items())
+    }
+    cases = []
+    for row in rows:
+        key = (row.intake.centre.pk, timezone.localdate(row.registered_at))
+        case = _new_case(
+            row.intake,
+            actor=actor,
+            number=numbers[key].pop(),
+            registered_at=row.registered_at,
+            source_ref=row.source_ref,
+        )
+        if row.outcome:
+            case.state = State.CLOSED
+            case.outcome = row.outcome
+            case.answered_at = row.answered_at or row.registered_at
+        cases.append(case)
+    insert_objects(Case, cases)
+    ids = dict(
+        Case.objects.filter(source_ref__in=[case.source_ref for case in cases]).values_list(
+            "source_ref", "id"
+        )
+    )
+    for case in cases:
+        case.pk = ids[case.source_ref]
+        case._state.adding = False
+    events = []
+    for case in cases:
+        payload = {"channel": case.channel, "import": job_id, "source": case.source_ref}
+        events.append(
+            CaseEvent(
+                case=case,
+                kind="register",
+                at=case.registered_at,
+                actor=actor,
+                to_state=State.REGISTERED,
+                payload=payload,
+            )
+        )
+        if case.state == State.CLOSED:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind="imported_closed",
+                    at=case.answered_at or case.registered_at,
+                    actor=actor,
+                    from_state=State.REGISTERED,
+                    to_state=State.CLOSED,
+                    reason=case.outcome[:500],
+                    payload={"import": job_id},
+                )
+            )
+    insert_objects(CaseEvent, events)
+    return cases
 
 
 def _registered_with(submission_key: str, actor: User | None) -> Case | None:
