@@ -25,7 +25,12 @@ def token_for(raw: str) -> ApiToken | None:
     parts = raw.strip().split("_", 2)  # the secret part may itself hold "_"
     if len(parts) != 3 or parts[0] != "ddt":
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    # The account's scope comes along: every endpoint filters by it.
+    token = (
+        ApiToken.objects.select_related("user__scope_centre", "user__scope_department")
+        .filter(prefix=parts[1])
+        .first()
+    )
     if token is None:
         return None
     if not hmac.compare_digest(token.digest, token_digest(raw.strip())):

@@ -79,7 +79,9 @@ def integration_token_create(*, actor: User | None, name: str, centre: Centre) -
             user=user,
             name=name,
             integration=True,
-            scopes=(Scope.CASES_REGISTER, Scope.CASES_READ),
+            # A 12345 platform or the province's 好差评 system: it registers cases, reads them
+            # back, and passes on the ratings people gave through it.
+            scopes=(Scope.CASES_REGISTER, Scope.CASES_READ, Scope.RATINGS_WRITE),
         )
 
 

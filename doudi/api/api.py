@@ -24,7 +24,8 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Capability
 from doudi.analytics import selectors as analytics
 from doudi.analytics.forms import FilterForm
-from doudi.api.access import token_allows, token_for
+from doudi.api.access import token_for
+from doudi.api.common import PAGE_MAX, ApiError, page_of, token_user
 from doudi.api.models import ApiToken, Scope
 from doudi.api.schemas import (
     CaseIn,
@@ -51,18 +52,22 @@ from doudi.cases.selectors import case_list
 from doudi.cases.workflow import DomainError
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
+from doudi.directory.access import centre_visibility
+from doudi.directory.models import Centre, Window
 from doudi.directory.selectors import (
     visible_centres,
     visible_departments,
     visible_service_items,
-    visible_staff,
     visible_windows,
 )
 from doudi.workorders import actions as wo_actions
-from doudi.workorders.access import may_handle, work_order_visibility
+from doudi.workorders.access import (
+    access_work_order_by_number,
+    may_handle,
+    work_order_visibility,
+)
 from doudi.workorders.models import WorkOrder
 
-PAGE_MAX = 100
 logger = logging.getLogger(__name__)
 
 
@@ -79,13 +84,6 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
 )
-
-
-class ApiError(Exception):
-    def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
-    ):
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
 
 
 def _error(
@@ -150,13 +148,6 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _error(request, 404, "not_found", "没有这个接口。")
 
 
-def _user(request: HttpRequest, scope: str) -> User:
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
-    if not token_allows(token, scope):
-        raise ApiError(403, "forbidden_scope", f"令牌没有“{scope}”权限。")
-    return token.user
-
-
 def _own(request: HttpRequest, cases: QuerySet[Case]) -> QuerySet[Case]:
     """An integration reads only what it registered; a person's token, what the person sees."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
@@ -209,9 +200,14 @@ _FIELD_NAMES = {
 def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
     """The clerk's intake form bound to the API's fields, so that the API checks exactly what
     the window checks (ID and credit-code check digits, phone numbers, what is required)."""
-    centres = visible_centres(user).filter(is_active=True)
-    windows = visible_windows(user).filter(is_active=True)
-    centre = centres.filter(code=data.centre).values_list("pk", flat=True).first()
+    # The centre is read once, with what the form needs, and handed to the form as read (not
+    # visible_centres: its window counts and DISTINCT cost more than the case does here).
+    centres = Centre.objects.filter(centre_visibility(user), is_active=True)
+    centre = centres.filter(code=data.centre).first() if data.centre else None
+    # Most requests name no window: then none is looked up (and the form checks none).
+    windows = (
+        visible_windows(user).filter(is_active=True) if data.windows else Window.objects.none()
+    )
     window_ids = dict(windows.filter(code__in=data.windows).values_list("code", "pk"))
     unknown = [code for code in data.windows if code not in window_ids]
     if centre is None or unknown:
@@ -223,7 +219,7 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
     form = IntakeForm(
         {
             "submission_key": submission_key,
-            "centre": centre,
+            "centre": centre.pk,
             "reporter_kind": reporter.kind,
             "is_anonymous": reporter.anonymous or "",
             "is_confidential": reporter.confidential or "",
@@ -245,7 +241,7 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
         },
         centres=centres,
         windows=windows,
-        staff_scope=visible_staff(user),
+        centre=centre,  # the API takes no staff: the form's staff scope stays empty
     )
     if not form.is_valid():
         fields = {
@@ -268,7 +264,7 @@ def create_case(
     response: HttpResponse,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200),
 ) -> Status[CaseOut]:
-    user = _user(request, Scope.CASES_REGISTER)
+    user = token_user(request, Scope.CASES_REGISTER)
     if not may_act(user):
         raise ApiError(403, "forbidden", "该账号不能登记案件。")
     # One key per account: a retry with the same key returns the first case, changing nothing.
@@ -277,14 +273,16 @@ def create_case(
     submission_key = (
         lookup_hash(f"{user.pk}:{key}", purpose="idempotency") if key else uuid.uuid4().hex
     )
+    # Only the id first: nearly every key is new, and the whole case is read only for a retry.
     earlier = (
         Case.objects.filter(submission_key=submission_key, registered_by=user)
-        .select_related("centre", "service_item")
+        .values_list("pk", flat=True)
         .first()
     )
     if earlier is not None:
         response["Idempotent-Replayed"] = "true"
-        return Status(201, _out(earlier))
+        cases = Case.objects.select_related("centre", "service_item")
+        return Status(201, _out(cases.get(pk=earlier)))
     form = _intake_form(user, data, submission_key)
     try:
         case = case_actions.case_register(
@@ -292,7 +290,7 @@ def create_case(
         )
     except DomainError as error:
         raise ApiError(422, "domain_error", str(error)) from error
-    case = Case.objects.select_related("centre", "service_item").get(pk=case.pk)
+    # Not read again: the action's case carries the centre and service item it was given.
     return Status(201, _out(case))
 
 
@@ -308,7 +306,7 @@ def create_case(
 def move_case(
     request: HttpRequest, number: Text, move: Text, data: dict[str, Text] = Body({})
 ) -> CaseOut:
-    user = _user(request, Scope.CASES_WRITE)
+    user = token_user(request, Scope.CASES_WRITE)
     case = _owned(request, access_case_by_number(user, number))
     form_class = MOVE_FORMS.get(move)
     if form_class is None:
@@ -337,12 +335,6 @@ class CaseFilters(Schema):
     limit: int = Field(default=50, ge=1, le=PAGE_MAX)
 
 
-def _page(rows: QuerySet[Any], limit: int) -> tuple[list[Any], bool]:
-    """The first ``limit`` rows, and whether more follow (one row more is read to know)."""
-    page = list(rows[: limit + 1])
-    return page[:limit], len(page) > limit
-
-
 def _cursor(case: Case) -> str:
     raw = f"{case.registered_at.isoformat()}|{case.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -368,7 +360,7 @@ def _after(cases: QuerySet[Case], cursor: str) -> QuerySet[Case]:
     tags=["cases"],
 )
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
-    user = _user(request, Scope.CASES_READ)
+    user = token_user(request, Scope.CASES_READ)
     cases = case_list(user, state=filters.state, channel=filters.channel, query=filters.q[:100])
     cases = _own(request, cases)
     if filters.centre:
@@ -379,7 +371,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
         cases = cases.filter(registered_at__lt=filters.registered_to)
     if filters.cursor:
         cases = _after(cases, filters.cursor)
-    page, more = _page(cases.order_by("-registered_at", "-pk"), filters.limit)
+    page, more = page_of(cases.order_by("-registered_at", "-pk"), filters.limit)
     return CasePage(
         items=[_out(case) for case in page], next_cursor=_cursor(page[-1]) if more else None
     )
@@ -392,7 +384,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
     tags=["cases"],
 )
 def read_case(request: HttpRequest, number: Text) -> CaseOut:
-    user = _user(request, Scope.CASES_READ)
+    user = token_user(request, Scope.CASES_READ)
     return _out(_owned(request, access_case_by_number(user, number)))
 
 
@@ -427,10 +419,8 @@ def _visible_orders(user: User) -> QuerySet[WorkOrder]:
 
 
 def _handled_order(request: HttpRequest, number: Text) -> tuple[User, WorkOrder]:
-    user = _user(request, Scope.WORK_ORDERS_WRITE)
-    order = _visible_orders(user).filter(number=number).first()
-    if order is None:
-        raise Http404
+    user = token_user(request, Scope.WORK_ORDERS_WRITE)
+    order = access_work_order_by_number(user, number)
     if not may_handle(user, order):
         raise ApiError(403, "forbidden", "该账号不能办理工作单。")
     return user, order
@@ -449,13 +439,13 @@ class WorkOrderFilters(Schema):
     tags=["work orders"],
 )
 def list_work_orders(request: HttpRequest, filters: Query[WorkOrderFilters]) -> WorkOrderPage:
-    user = _user(request, Scope.WORK_ORDERS_READ)
+    user = token_user(request, Scope.WORK_ORDERS_READ)
     orders = _visible_orders(user)
     if filters.state:
         orders = orders.filter(state=filters.state)
     if filters.cursor is not None:
         orders = orders.filter(pk__lt=filters.cursor)
-    page, more = _page(orders.order_by("-pk"), filters.limit)
+    page, more = page_of(orders.order_by("-pk"), filters.limit)
     return WorkOrderPage(
         items=[_order_out(o) for o in page], next_cursor=str(page[-1].pk) if more else None
     )
@@ -468,11 +458,8 @@ def list_work_orders(request: HttpRequest, filters: Query[WorkOrderFilters]) -> 
     tags=["work orders"],
 )
 def read_work_order(request: HttpRequest, number: Text) -> WorkOrderOut:
-    user = _user(request, Scope.WORK_ORDERS_READ)
-    order = _visible_orders(user).filter(number=number).first()
-    if order is None:
-        raise Http404
-    return _order_out(order)
+    user = token_user(request, Scope.WORK_ORDERS_READ)
+    return _order_out(access_work_order_by_number(user, number))
 
 
 def _acted(do: Any) -> WorkOrderOut:
@@ -553,7 +540,7 @@ class MetricFilters(Schema):
     tags=["metrics"],
 )
 def read_metrics(request: HttpRequest, filters: Query[MetricFilters]) -> MetricsOut:
-    user = _user(request, Scope.METRICS_READ)
+    user = token_user(request, Scope.METRICS_READ)
     if not may(user, Capability.DASHBOARD):
         raise ApiError(403, "forbidden", "该账号不能查看统计。")
     form = FilterForm(
@@ -620,3 +607,9 @@ def list_service_items(request: HttpRequest) -> list[ItemOut]:
         ItemOut(code=i.code, name=i.name, department=i.department.code)
         for i in items.select_related("department").order_by("code")
     ]
+
+
+# Return visits and ratings (a router of their own; it shares the handlers above).
+from doudi.api.feedback import router as feedback_router  # noqa: E402
+
+api.add_router("/", feedback_router)

@@ -15,6 +15,10 @@ class Scope(models.TextChoices):
     WORK_ORDERS_READ = "work_orders:read", _("读取工作单")
     WORK_ORDERS_WRITE = "work_orders:write", _("办理工作单")
     METRICS_READ = "metrics:read", _("读取统计")
+    VISITS_READ = "visits:read", _("读取回访")
+    VISITS_WRITE = "visits:write", _("办理回访")
+    RATINGS_READ = "ratings:read", _("读取评价")
+    RATINGS_WRITE = "ratings:write", _("提交和核实评价")
 
 
 class ApiToken(models.Model):

@@ -149,3 +149,77 @@ class ItemOut(Schema):
     code: str
     name: str
     department: str
+
+
+class VisitOut(Schema):
+    id: int
+    case_number: str
+    round: int = Field(description="第几轮回访（重办后再次回访）")
+    opened_at: datetime = Field(description="答复时间，回访从此计时")
+    outcome: str = Field(description="open 待回访，或回访结果")
+    outcome_label: str
+    solved: bool | None
+    level: int | None = Field(description="满意度 1–5")
+    comment: str
+    concluded_at: datetime | None
+    attempts: int = Field(description="联系次数")
+
+
+class VisitPage(Schema):
+    items: list[VisitOut]
+    next_cursor: str | None
+
+
+class VisitAttemptIn(Schema):
+    method: Literal["phone", "sms", "on_site"] = "phone"
+    reached: bool
+    note: Text = Field(default="", max_length=200)
+
+
+Level = Annotated[int, Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")]
+
+
+class ScoresIn(Schema):
+    level: Level
+    efficiency: Level | None = None
+    attitude: Level | None = None
+    professionalism: Level | None = None
+    comment: Text = Field(default="", max_length=500)
+
+
+class VisitConcludeIn(ScoresIn):
+    solved: bool
+    method: Literal["phone", "sms", "on_site"] = "phone"
+
+
+class RatingIn(ScoresIn):
+    window: Text = Field(max_length=40, description="窗口编码，如 SFQ-01")
+    staff: Text = Field(default="", max_length=40, description="工作人员工号（可不填）")
+    callback_phone: Text = Field(default="", max_length=20)
+
+
+class RatingOut(Schema):
+    id: int
+    source: str
+    centre: str
+    window: str | None
+    staff: str | None = Field(description="工号")
+    case_number: str | None
+    level: int
+    efficiency: int | None
+    attitude: int | None
+    professionalism: int | None
+    comment: str
+    state: str
+    state_label: str
+    rated_at: datetime
+    rectification_case: str | None = Field(description="差评引起的整改案件编号")
+
+
+class RatingPage(Schema):
+    items: list[RatingOut]
+    next_cursor: str | None
+
+
+class Reason(Schema):
+    reason: Text = Field(default="", max_length=2000)

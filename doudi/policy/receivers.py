@@ -3,14 +3,22 @@ and in the task queue (matching is cheap, but the registration should not wait f
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from doudi.cases.models import Case
+from doudi.policy.models import PolicyIssue
 from doudi.policy.selectors import closed_issues_over
+
+# Whether a centre has closed issues above it, per process, by centre path: issues close a few
+# times a month and cases come in by the hundred a second. An issue saved or deleted in this
+# process clears it at once; one closed in another process is seen within CLOSED_TTL seconds.
+CLOSED_TTL = 30.0
+_closed_over: dict[str, tuple[float, bool]] = {}
 
 
 def _enqueue(case_id: int) -> None:
@@ -19,12 +27,31 @@ def _enqueue(case_id: int) -> None:
     check_recurrence(case_id)
 
 
+def _has_closed_issues(path: str, centre: Any) -> bool:
+    now = time.monotonic()
+    known = _closed_over.get(path)
+    if known is not None and known[0] > now:
+        return known[1]
+    found = closed_issues_over(centre).exists()
+    _closed_over[path] = (now + CLOSED_TTL, found)
+    return found
+
+
 def _case_saved(sender: Any, instance: Case, created: bool, raw: bool = False, **kw: Any) -> None:
     if not created or raw:
         return
-    # Most centres have no closed issue: no task for them (one indexed query).
-    if closed_issues_over(instance.centre).exists():
+    # Most centres have no closed issue: no task for them.
+    centre = instance.centre
+    if _has_closed_issues(centre.path, centre):
         transaction.on_commit(partial(_enqueue, instance.pk), robust=True)
 
 
+def _issue_changed(sender: Any, **kwargs: Any) -> None:
+    # Now, and again once committed: a registration in between may have cached the old answer.
+    _closed_over.clear()
+    transaction.on_commit(_closed_over.clear)
+
+
 post_save.connect(_case_saved, sender=Case, dispatch_uid="policy-recurrence")
+post_save.connect(_issue_changed, sender=PolicyIssue, dispatch_uid="policy-closed-cache-save")
+post_delete.connect(_issue_changed, sender=PolicyIssue, dispatch_uid="policy-closed-cache-delete")

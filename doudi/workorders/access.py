@@ -48,6 +48,15 @@ def access_work_order(user: AnyUser, work_order_id: int) -> WorkOrder:
     return order
 
 
+def access_work_order_by_number(user: AnyUser, number: str) -> WorkOrder:
+    """``access_work_order`` for callers that name a work order by its number (the JSON API)."""
+    found = WorkOrder.objects.filter(work_order_visibility(user), number=number)
+    pk = found.values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404
+    return access_work_order(user, pk)
+
+
 def may_handle(user: AnyUser, order: WorkOrder) -> bool:
     """Handlers act on their own department's work orders only (not a centre's staff)."""
     return may(user, Capability.WORK_ORDER_HANDLE) and not is_centre_scoped(user)

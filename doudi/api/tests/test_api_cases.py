@@ -312,3 +312,18 @@ def test_every_api_error_has_the_one_shape(org: Org, integration: str, client: C
     assert (naive.status_code, list(naive.json()["fields"])) == (422, ["registered_from"])
     aware = get(client, integration, "/api/v1/cases", registered_from="2026-01-01T00:00+08:00")
     assert aware.status_code == 200
+
+
+def test_a_case_is_created_in_a_fixed_number_of_queries(
+    org: Org, integration: str, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """Speed (docs/benchmarks.md): token, key, centre, item; counter, case, figures' mark, search
+    row and terms, event, outbox; the savepoint's two. A new query here shows up as a failure."""
+    assert post(client, integration, body(), **{"Idempotency-Key": "warm"}).status_code == 201
+    with django_assert_max_num_queries(16):
+        created = post(client, integration, body(windows=[]), **{"Idempotency-Key": "k-1"})
+    assert created.status_code == 201, created.content
+    # A window: its code, the form's check of its id, the links there, the new link.
+    with django_assert_max_num_queries(20):
+        created = post(client, integration, body(), **{"Idempotency-Key": "k-2"})
+    assert created.status_code == 201, created.content
