@@ -1,11 +1,44 @@
+"""Writing the audit log, chaining it, and checking the chain.
+
+``audit_record`` inserts an entry in the caller's transaction, unchained, and asks for a seal
+once that transaction commits. ``seal`` (its own short transaction) locks the chain's head and
+chains every committed unsealed entry in id order: place ``seq``, the previous hash, and the
+entry's hash. Business transactions thus never wait on the chain; a seal that finds the head
+locked leaves its entries to the sealer holding it, or to the sweep that runs every minute.
+``verify`` seals what is waiting, then walks the chain from the start.
+
+What the chain cannot see: an entry is unchained from its insert until its seal (usually
+milliseconds, at most the sweep's minute), and a row slipped in by hand in that state is
+chained like any other. The head can be rewritten by someone who also holds the key; keeping
+the head's hash elsewhere (``doudi audit verify`` prints it) anchors the chain outside the
+database.
+"""
+
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from doudi.audit.models import AuditEntry
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from doudi.audit.models import AuditEntry, AuditHead
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
+
+SEAL_BATCH = 1000
+# What ``verify`` says of the first bad entry (for operators: both languages).
+MISSING = "第 {seq} 条缺失 / entry {seq} is missing"
+PREVIOUS = "前一条的哈希不符（删除或调换）/ the previous hash does not match (deleted or reordered)"
+CHANGED = "内容被修改 / the content was changed"
+CUT = "链的末尾被截断 / entries were cut from the end"
 
 
 def audit_record(
@@ -16,10 +49,112 @@ def audit_record(
     object_id: object = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         detail=detail or {},
     )
+    transaction.on_commit(seal, robust=True)
+    return entry
+
+
+def entry_hash(entry: AuditEntry, seq: int, prev_hash: str) -> str:
+    """The keyed hash of an entry's content, its place and the previous entry's hash."""
+    content = json.dumps(
+        [
+            seq,
+            prev_hash,
+            entry.id,
+            entry.at.astimezone(UTC).isoformat(),
+            entry.actor_id,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.detail,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    key = hashlib.sha256(f"audit:{settings.LOOKUP_HASH_KEY}".encode()).digest()
+    return hmac.new(key, content.encode(), hashlib.sha256).hexdigest()
+
+
+def seal(*, wait: bool = False) -> int:
+    """Chain the committed unsealed entries; how many. Without ``wait``, return at once when
+    another sealer holds the head (it, or the next sweep, seals these entries)."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            AuditHead.objects.get_or_create(pk=1)
+            heads = AuditHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+            head = heads.first()
+            if head is None:
+                return sealed
+            batch = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH])
+            for entry in batch:
+                entry.seq, entry.prev_hash = head.seq + 1, head.hash
+                entry.hash = entry_hash(entry, entry.seq, entry.prev_hash)
+                AuditEntry.objects.filter(pk=entry.pk, seq__isnull=True).update(
+                    seq=entry.seq, prev_hash=entry.prev_hash, hash=entry.hash
+                )
+                head.seq, head.hash = entry.seq, entry.hash
+            if batch:
+                head.sealed_at = timezone.now()
+                head.save()
+        sealed += len(batch)
+        if len(batch) < SEAL_BATCH:
+            return sealed
+
+
+@dataclass(frozen=True)
+class Problem:
+    entry_id: int | None
+    seq: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    head_seq: int
+    head_hash: str
+    problem: Problem | None
+
+
+def _sealed() -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:SEAL_BATCH])
+        yield from batch
+        if len(batch) < SEAL_BATCH:
+            return
+        last = batch[-1].seq or 0
+
+
+def verify(progress: Callable[[int], None] | None = None) -> Verification:
+    """Walk the chain from its first entry; the first problem found, if any."""
+    seal(wait=True)
+    head = AuditHead.objects.filter(pk=1).first() or AuditHead(seq=0, hash="")
+    expected_seq, prev = 1, ""
+    checked = 0
+
+    def result(problem: Problem | None) -> Verification:
+        return Verification(checked, head.seq, head.hash, problem)
+
+    for entry in _sealed():
+        if entry.seq != expected_seq:
+            return result(Problem(entry.pk, expected_seq, MISSING.format(seq=expected_seq)))
+        if entry.prev_hash != prev:
+            return result(Problem(entry.pk, entry.seq, PREVIOUS))
+        if not hmac.compare_digest(entry.hash, entry_hash(entry, entry.seq, prev)):
+            return result(Problem(entry.pk, entry.seq, CHANGED))
+        prev, expected_seq = entry.hash, expected_seq + 1
+        checked += 1
+        if progress and checked % 10_000 == 0:
+            progress(checked)
+    if checked != head.seq or prev != head.hash:
+        return result(Problem(None, checked + 1, CUT))
+    return result(None)

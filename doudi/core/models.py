@@ -1,4 +1,4 @@
-"""Small shared tables: rate-limit counters."""
+"""Small shared tables: rate-limit counters, key rotation checkpoints."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.window_start:%Y-%m-%d %H:%M} {self.count}"
+
+
+class KeyRotation(models.Model):
+    """How far re-encrypting one model's rows under a key has got (``core.keys.rotate``)."""
+
+    model = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=16, default="")  # the fingerprint of the target key
+    last_pk = models.BigIntegerField(default=0)
+    rows = models.BigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.key} {self.last_pk}"

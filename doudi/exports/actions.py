@@ -41,7 +41,13 @@ def export_dir() -> Path:
 
 
 def export_request(
-    *, actor: User, kind: str, params: dict[str, str], fmt: str, unmask: bool = False
+    *,
+    actor: User,
+    kind: str,
+    params: dict[str, str],
+    fmt: str,
+    unmask: bool = False,
+    enqueue: bool = True,
 ) -> ExportJob:
     """Queue an export of a list the user can see; the full personal data only for a role that
     may see it, and logged."""
@@ -64,7 +70,8 @@ def export_request(
             object_id=job.pk,
             detail={"kind": kind, "params": params, "format": fmt},
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        if enqueue:  # the command line runs it itself
+            transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 

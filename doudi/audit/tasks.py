@@ -1,0 +1,13 @@
+"""Every minute, chain what the seals after commit left (a worker stopped, a busy head)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute="*"))
+def seal_audit_log() -> None:
+    from doudi.audit.actions import seal
+
+    seal(wait=True)
