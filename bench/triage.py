@@ -56,6 +56,8 @@ def main() -> None:
     with_twin = sum(bool(t) for t in twins)
     print(f"{len(raw)} raw, {len(tokenised)} tokenised; raw messages with a twin: {with_twin}")
 
+    raw_docs = [routing.document(e.title, e.body) for e in raw]  # segment once, not per fold
+    tok_docs = [routing.document(e.title, e.body) for e in tokenised]
     scores: list[float] = []
     leaky: list[float] = []
     labels = [e.label for e in raw]
@@ -65,12 +67,19 @@ def main() -> None:
             test = [raw[i] for i in test_idx]
             held = set().union(*(twins[i] for i in test_idx))
             base = [raw[i] for i in train_idx]
-            clean = [e for j, e in enumerate(tokenised) if j not in held]
-            scores.append(routing.evaluate(routing.train(clean + base), test).macro_f1)
-            leaky.append(routing.evaluate(routing.train(tokenised + base), test).macro_f1)
+            kept = [j for j in range(len(tokenised)) if j not in held]
+            clean = [tokenised[j] for j in kept]
+            base_docs = [raw_docs[i] for i in train_idx]
+            clean_docs = [tok_docs[j] for j in kept] + base_docs
+            model = routing.train(clean + base, documents=clean_docs)
+            scores.append(routing.evaluate(model, test).macro_f1)
+            model = routing.train(tokenised + base, documents=tok_docs + base_docs)
+            leaky.append(routing.evaluate(model, test).macro_f1)
             print(f"  fold {len(scores)}: macro-F1 {scores[-1]:.3f} (twins kept: {leaky[-1]:.3f})")
 
-    model = routing.train(tokenised + raw)
+    started = time.perf_counter()
+    model = routing.train(tokenised + raw)  # segmenting included, as in the product
+    train_s = time.perf_counter() - started
     timings = []
     for _ in range(201):
         started = time.perf_counter()
@@ -83,6 +92,7 @@ def main() -> None:
         "macro_f1_mean": round(statistics.mean(scores), 3),
         "macro_f1_std": round(statistics.pstdev(scores), 3),
         "macro_f1_twins_kept_mean": round(statistics.mean(leaky), 3),
+        "train_all_s": round(train_s, 1),
         "suggest_ms_median": round(statistics.median(timings), 2),
         "suggest_ms_p95": round(timings[round(len(timings) * 0.95) - 1], 2),
     }
