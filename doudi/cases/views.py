@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from doudi.accounts.access import active_user
+from doudi.accounts.access import active_user, may
 from doudi.accounts.models import User
-from doudi.accounts.roles import capabilities_of
+from doudi.accounts.roles import Capability, capabilities_of
 from doudi.cases import actions, selectors
 from doudi.cases.access import access_case, may_act, may_unmask
 from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
@@ -59,6 +59,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "states": State.choices,
         "channels": Channel.choices,
         "can_register": may_act(request.user),
+        "can_import": may(request.user, Capability.CASE_IMPORT),
         "export_kind": "cases",
     }
     template = "cases/_list_table.html" if request.headers.get("HX-Request") else "cases/list.html"

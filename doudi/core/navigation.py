@@ -31,7 +31,6 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("案件"), "cases:list", "folder2-open", Capability.CASE_VIEW),
     NavItem(_("统计"), "analytics:dashboard", "bar-chart-line", Capability.DASHBOARD),
     NavItem(_("报告"), "reports:list", "journal-text", Capability.DASHBOARD),
-    NavItem(_("导入"), "imports:list", "upload", Capability.CASE_IMPORT),
     NavItem(_("组织机构"), "directory:index", "diagram-3", Capability.DIRECTORY_VIEW),
     NavItem(_("系统管理"), "admin:index", "gear", Capability.DIRECTORY_MANAGE),
 )

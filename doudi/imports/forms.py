@@ -26,8 +26,9 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, centres: QuerySet[Centre], home: Centre | None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
-        if centres.count() == 1:
-            self.fields["centre"].initial = centres.first()
+        self.fields["centre"].initial = home  # the importer's own centre

@@ -37,7 +37,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
     """The jobs this user may follow, and the form for a new one."""
     user = _importer(request)
     centres = Centre.objects.filter(centre_scope_q(user))
-    form = ImportForm(request.POST or None, request.FILES or None, centres=centres)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, centres=centres, home=user.scope_centre
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -161,6 +161,7 @@ def test_the_page_imports_and_shows_the_report(  # type: ignore[no-untyped-def]
     org: Org, people: Personas, client_for, django_capture_on_commit_callbacks
 ) -> None:
     client = client_for(people.taskforce_a)
+    assert "/imports/" in client.get("/cases/").content.decode()  # the case list links it
     page = client.get("/imports/")
     assert page.status_code == 200
     assert "来源编号" in page.content.decode()
