@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -50,8 +51,14 @@ def case_tokens(values: dict[str, Any]) -> str:
 
 
 def index_case(case: Case) -> None:
-    """Write the case's row (insert or update) and count the terms it gains or loses, in the
-    caller's transaction."""
+    """Write the case's row (insert or update) in the caller's transaction, so that the case
+    is found at once; count the terms it gains or loses once that transaction commits.
+
+    The counts are shared rows that every intake of similar text updates: counted inside the
+    transaction, they stayed locked until its commit and registrations queued behind each
+    other. Counted after it, each upsert holds them for its own statement only; similar
+    cases read counts at most a moment old (a crash in between leaves a count one off,
+    which the next ``doudi search rebuild`` recounts)."""
     values = {name: getattr(case, name) for name in TEXT_FIELDS}
     tokens = case_tokens(values)
     old = CaseIndex.objects.filter(case_id=case.pk).values_list("tokens", flat=True).first()
@@ -69,7 +76,8 @@ def index_case(case: Case) -> None:
         update_fields=["tokens", "centre"],
     )
     if old != tokens:
-        count_terms(set((old or "").split()), set(tokens.split()))
+        changed = partial(count_terms, set((old or "").split()), set(tokens.split()))
+        transaction.on_commit(changed, robust=True)
 
 
 def count_terms(old: set[str], new: set[str]) -> None:

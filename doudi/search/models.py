@@ -94,8 +94,9 @@ class Term(models.Model):
     terms find its candidates, and each term weighs by its rarity.
 
     Counted in full by ``actions.search_rebuild`` (and migration 0003); then kept in step by
-    ``actions.index_case``, in the case's transaction, for the terms held by fewer than
-    ``COUNTED_BELOW`` cases: the rare terms, whose counts decide which terms look for
+    ``actions.index_case`` just after the case's transaction commits (an import: in its
+    batch's transaction), for the terms held by fewer than ``COUNTED_BELOW`` cases: the rare
+    terms, whose counts decide which terms look for
     candidates. A common term's count stays as the last rebuild left it (its weight hardly
     moves, and counting it would make every intake write the same few rows)."""
 

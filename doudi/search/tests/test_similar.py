@@ -23,7 +23,7 @@ NEAR = "办理户口迁入时被要求提供房屋产权证明原件，但房子
 
 
 @pytest.fixture
-def make_case(org: Org, people: Personas):  # type: ignore[no-untyped-def]
+def make_case(org: Org, people: Personas, committed):  # type: ignore[no-untyped-def]
     def make(title: str, description: str, **overrides: Any) -> Case:
         actor = overrides.pop("actor", people.clerk_a)
         intake = Intake(
@@ -34,22 +34,26 @@ def make_case(org: Org, people: Personas):  # type: ignore[no-untyped-def]
             reporter=Reporter(name="李四", phone="13912345678"),
             service_item=overrides.pop("service_item", org.item_x),
         )
-        return case_register(actor=actor, intake=intake)
+        with committed():  # the terms are counted once the registration commits
+            return case_register(actor=actor, intake=intake)
 
     return make
 
 
 @pytest.fixture
-def history(make_case: Any, people: Personas) -> dict[str, Case]:
+def history(make_case: Any, people: Personas, committed: Any) -> dict[str, Case]:
     cases = {
         "near": make_case("户口迁入被要求产权证明", NEAR.replace("三趟", "两趟")),
         "related": make_case("户口迁出要单位介绍信", "集体户口迁出需要原单位开介绍信。"),
         "other": make_case("营业执照遗失补领", "营业执照遗失补领，被要求先登报声明。"),
         "unrelated": make_case("医保报销", "异地就医住院费用不能直接结算。"),
     }
-    case_resolve_on_spot(
-        actor=people.clerk_a, case_id=cases["near"].pk, result="按办事指南以租赁合同受理，已办结。"
-    )
+    with committed():
+        case_resolve_on_spot(
+            actor=people.clerk_a,
+            case_id=cases["near"].pk,
+            result="按办事指南以租赁合同受理，已办结。",
+        )
     cases["this"] = make_case("租房户口迁入办不了", NEAR)
     return cases
 

@@ -17,7 +17,7 @@ from doudi.search.models import CaseIndex, Term
 
 
 @pytest.fixture
-def make_case(org: Org, people: Personas):  # type: ignore[no-untyped-def]
+def make_case(org: Org, people: Personas, committed):  # type: ignore[no-untyped-def]
     def make(title: str, description: str = "") -> Case:
         intake = Intake(
             centre=org.centre_a,
@@ -27,7 +27,8 @@ def make_case(org: Org, people: Personas):  # type: ignore[no-untyped-def]
             reporter=Reporter(name="李四", phone="13912345678"),
             service_item=org.item_x,
         )
-        return case_register(actor=people.clerk_a, intake=intake)
+        with committed():  # the terms are counted once the registration commits
+            return case_register(actor=people.clerk_a, intake=intake)
 
     return make
 
@@ -43,17 +44,21 @@ def _stored() -> dict[str, int]:
     return dict(Term.objects.filter(docs__gt=0).values_list("term", "docs"))
 
 
-def test_every_write_of_the_index_counts_its_terms(make_case: Any, people: Personas) -> None:
+def test_every_write_of_the_index_counts_its_terms(
+    make_case: Any, people: Personas, committed: Any
+) -> None:
     first = make_case("户口迁入被要求产权证明", "租房户口迁入办不了")
     make_case("户口迁出要单位介绍信")
     assert _stored() == _from_index()
     assert Term.objects.get(term="户口").docs == 2
     # An outcome adds its terms once; a case's text that changes takes its old terms away.
-    case_resolve_on_spot(actor=people.clerk_a, case_id=first.pk, result="以租赁合同受理")
+    with committed():
+        case_resolve_on_spot(actor=people.clerk_a, case_id=first.pk, result="以租赁合同受理")
     assert Term.objects.get(term="租赁").docs == 1
     first.refresh_from_db()
     first.title = "社保断缴"
-    first.save()
+    with committed():
+        first.save()
     assert _stored() == _from_index()
     assert "产权" not in _stored()  # the old title's
     assert Term.objects.get(term="迁入").docs == 1  # still in the description
