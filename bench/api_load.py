@@ -48,7 +48,15 @@ def wrk(
     args: list[str] | None = None,
     header: str = "",
 ) -> dict[str, object]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     if header:
         command += ["-H", header]
     if script:
