@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from doudi.accounts.access import active_user
 from doudi.api.models import ApiToken
+
+if TYPE_CHECKING:
+    from doudi.cases.models import Case
 
 # last_used_at is written at most this often per token, not on every request.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -43,6 +47,12 @@ def token_for(raw: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def token_reaches(token: ApiToken, case: Case) -> bool:
+    """Whether a token may read a case its account can see: an integration's token reaches
+    only the cases it registered (the API and Open311 alike)."""
+    return not token.integration or case.registered_by_id == token.user_id
 
 
 def token_allows(token: ApiToken, scope: str) -> bool:

@@ -24,8 +24,8 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Capability
 from doudi.analytics import selectors as analytics
 from doudi.analytics.forms import FilterForm
-from doudi.api.access import token_for
-from doudi.api.common import PAGE_MAX, ApiError, page_of, token_user
+from doudi.api.access import token_for, token_reaches
+from doudi.api.common import PAGE_MAX, ApiError, newest_first, page_of, token_user
 from doudi.api.models import ApiToken, Scope
 from doudi.api.schemas import (
     CaseIn,
@@ -156,8 +156,7 @@ def _own(request: HttpRequest, cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def _owned(request: HttpRequest, case: Case) -> Case:
     """``_own`` for one case: an integration's token reaches only what it registered."""
-    token: ApiToken = request.auth  # type: ignore[attr-defined]
-    if token.integration and case.registered_by_id != token.user_id:
+    if not token_reaches(request.auth, case):  # type: ignore[attr-defined]
         raise Http404
     return case
 
@@ -443,12 +442,8 @@ def list_work_orders(request: HttpRequest, filters: Query[WorkOrderFilters]) -> 
     orders = _visible_orders(user)
     if filters.state:
         orders = orders.filter(state=filters.state)
-    if filters.cursor is not None:
-        orders = orders.filter(pk__lt=filters.cursor)
-    page, more = page_of(orders.order_by("-pk"), filters.limit)
-    return WorkOrderPage(
-        items=[_order_out(o) for o in page], next_cursor=str(page[-1].pk) if more else None
-    )
+    page, cursor = newest_first(orders, filters.cursor, filters.limit)
+    return WorkOrderPage(items=[_order_out(o) for o in page], next_cursor=cursor)
 
 
 @api.get(

@@ -38,3 +38,14 @@ def page_of(rows: QuerySet[Any], limit: int) -> tuple[list[Any], bool]:
     """The first ``limit`` rows, and whether more follow (one row more is read to know)."""
     page = list(rows[: limit + 1])
     return page[:limit], len(page) > limit
+
+
+def newest_first(
+    rows: QuerySet[Any], cursor: int | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """A page of rows by id, newest first, after the cursor (the last id of the page before);
+    the page and the next page's cursor, None when no more follow."""
+    if cursor is not None:
+        rows = rows.filter(pk__lt=cursor)
+    page, more = page_of(rows.order_by("-pk"), limit)
+    return page, str(page[-1].pk) if more else None

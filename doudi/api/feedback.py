@@ -8,11 +8,11 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from doudi.api.common import PAGE_MAX, ApiError, page_of, token_user
+from doudi.api.common import PAGE_MAX, ApiError, newest_first, token_user
 from doudi.api.models import Scope
 from doudi.api.schemas import (
     Error,
@@ -31,9 +31,10 @@ from doudi.core.crypto import lookup_hash
 from doudi.core.errors import DomainError
 from doudi.directory.selectors import visible_staff, visible_windows
 from doudi.feedback import actions
-from doudi.feedback.access import access_rating, access_visit, rating_visibility, visit_visibility
+from doudi.feedback.access import access_rating, access_visit, visit_visibility
 from doudi.feedback.models import Rating, ReturnVisit
-from doudi.feedback.workflow import BAD_LEVELS, VisitOutcome
+from doudi.feedback.selectors import rating_list
+from doudi.feedback.workflow import VisitOutcome
 
 router = Router()
 
@@ -83,15 +84,8 @@ def _visit_out(visit: ReturnVisit) -> VisitOut:
         level=visit.level,
         comment=visit.comment,
         concluded_at=visit.concluded_at,
-        attempts=getattr(visit, "attempt_count", None) or visit.attempts.count(),
+        attempts=visit.attempt_count if hasattr(visit, "attempt_count") else visit.attempts.count(),
     )
-
-
-def _visit(user: object, visit_id: int) -> VisitOut:
-    visit = _visits(user).filter(pk=visit_id).first()
-    if visit is None:
-        raise Http404
-    return _visit_out(visit)
 
 
 @router.get(
@@ -104,12 +98,8 @@ def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> VisitPage
     visits = _visits(token_user(request, Scope.VISITS_READ))
     if filters.open is not None:
         visits = (visits.filter if filters.open else visits.exclude)(outcome=VisitOutcome.OPEN)
-    if filters.cursor is not None:
-        visits = visits.filter(pk__lt=filters.cursor)
-    page, more = page_of(visits.order_by("-pk"), filters.limit)
-    return VisitPage(
-        items=[_visit_out(v) for v in page], next_cursor=str(page[-1].pk) if more else None
-    )
+    page, cursor = newest_first(visits, filters.cursor, filters.limit)
+    return VisitPage(items=[_visit_out(v) for v in page], next_cursor=cursor)
 
 
 @router.get(
@@ -120,7 +110,7 @@ def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> VisitPage
 )
 def read_visit(request: HttpRequest, visit_id: int) -> VisitOut:
     user = token_user(request, Scope.VISITS_READ)
-    return _visit(user, access_visit(user, visit_id).pk)
+    return _visit_out(access_visit(user, visit_id))
 
 
 _VISIT_RESPONSES = {200: VisitOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
@@ -140,7 +130,7 @@ def log_attempt(request: HttpRequest, visit_id: int, data: VisitAttemptIn) -> Vi
             actor=user, visit_id=visit.pk, method=data.method, reached=data.reached, note=data.note
         )
     )
-    return _visit(user, visit.pk)
+    return _visit_out(access_visit(user, visit.pk))
 
 
 def _scores(data: ScoresIn) -> actions.Scores:
@@ -166,16 +156,10 @@ def conclude_visit(request: HttpRequest, visit_id: int, data: VisitConcludeIn) -
             method=data.method,
         )
     )
-    return _visit(user, visit.pk)
+    return _visit_out(access_visit(user, visit.pk))
 
 
 # --- ratings ----------------------------------------------------------------------------------
-
-
-def _ratings(user: object) -> QuerySet[Rating]:
-    return Rating.objects.filter(rating_visibility(user)).select_related(  # type: ignore[arg-type]
-        "centre", "window", "staff", "case", "rectification"
-    )
 
 
 def _rating_out(rating: Rating) -> RatingOut:
@@ -198,10 +182,6 @@ def _rating_out(rating: Rating) -> RatingOut:
     )
 
 
-def _rating(user: object, rating_id: int) -> RatingOut:
-    return _rating_out(_ratings(user).get(pk=rating_id))
-
-
 @router.get(
     "/ratings",
     response={200: RatingPage, 401: Error, 403: Error, 422: Error},
@@ -209,17 +189,10 @@ def _rating(user: object, rating_id: int) -> RatingOut:
     tags=["ratings"],
 )
 def list_ratings(request: HttpRequest, filters: Query[RatingFilters]) -> RatingPage:
-    ratings = _ratings(token_user(request, Scope.RATINGS_READ))
-    if filters.state:
-        ratings = ratings.filter(state=filters.state)
-    if filters.bad:
-        ratings = ratings.filter(level__in=BAD_LEVELS)
-    if filters.cursor is not None:
-        ratings = ratings.filter(pk__lt=filters.cursor)
-    page, more = page_of(ratings.order_by("-pk"), filters.limit)
-    return RatingPage(
-        items=[_rating_out(r) for r in page], next_cursor=str(page[-1].pk) if more else None
-    )
+    user = token_user(request, Scope.RATINGS_READ)
+    ratings = rating_list(user, state=filters.state, bad_only=filters.bad).select_related("case")
+    page, cursor = newest_first(ratings, filters.cursor, filters.limit)
+    return RatingPage(items=[_rating_out(r) for r in page], next_cursor=cursor)
 
 
 @router.get(
@@ -230,7 +203,7 @@ def list_ratings(request: HttpRequest, filters: Query[RatingFilters]) -> RatingP
 )
 def read_rating(request: HttpRequest, rating_id: int) -> RatingOut:
     user = token_user(request, Scope.RATINGS_READ)
-    return _rating(user, access_rating(user, rating_id).pk)
+    return _rating_out(access_rating(user, rating_id))
 
 
 @router.post(
@@ -254,7 +227,7 @@ def create_rating(
         earlier = Rating.objects.filter(event_key=event_key).first()
         if earlier is not None:
             response["Idempotent-Replayed"] = "true"
-            return Status(201, _rating(user, earlier.pk))
+            return Status(201, _rating_out(access_rating(user, earlier.pk)))
     else:
         event_key = f"api:{uuid.uuid4().hex}"  # (event keys hold 64 characters)
     window = visible_windows(user).filter(code=data.window).first()
@@ -276,7 +249,7 @@ def create_rating(
         )
     except DomainError as error:
         raise ApiError(422, "domain_error", str(error)) from error
-    return Status(201, _rating(user, rating.pk))
+    return Status(201, _rating_out(access_rating(user, rating.pk)))
 
 
 @router.post(
@@ -293,4 +266,4 @@ def move_rating(request: HttpRequest, rating_id: int, move: Text, data: Reason) 
             actor=user, rating_id=rating.pk, move_name=move, reason=data.reason
         )
     )
-    return _rating(user, rating.pk)
+    return _rating_out(access_rating(user, rating.pk))

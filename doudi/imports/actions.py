@@ -174,11 +174,11 @@ class _Checker:
         code = values.get("service_code")
         if code and code not in self.items:
             message = _("事项编码“%(code)s”不存在或已停用") % {"code": code}
-            row.error(_column("service_code"), message)
+            row.error(columns.column_name("service_code"), message)
         source_id = values.get("source_id")
         if source_id:
             if source_id in self.seen:
-                row.error(_column("source_id"), _("与前面的行重复"))
+                row.error(columns.column_name("source_id"), _("与前面的行重复"))
             self.seen.add(source_id)
 
     def existing(self, rows: Sequence[Row]) -> set[str]:
@@ -337,7 +337,3 @@ def _set(job: ImportJob, **fields: Any) -> None:
 
 def _finish(job: ImportJob, status: str, error: str = "") -> None:
     _set(job, status=status, error=error[:300], finished_at=timezone.now())
-
-
-def _column(key: str) -> str:
-    return next(c.name for c in columns.COLUMNS if c.key == key)

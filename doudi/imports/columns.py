@@ -275,15 +275,16 @@ def _check_whole(row: Row, now: datetime) -> None:
     values["registered_at"] = values["registered_at"] or now
     if values["status"] == CLOSED:
         if not values["outcome"]:
-            row.error(_column_name("outcome"), _("已办结的案件必须有处理结果"))
+            row.error(column_name("outcome"), _("已办结的案件必须有处理结果"))
         answered, registered = values["answered_at"], values["registered_at"]
         if answered and registered and answered < registered:
-            row.error(_column_name("answered_at"), _("答复时间早于登记时间"))
+            row.error(column_name("answered_at"), _("答复时间早于登记时间"))
     elif values["answered_at"] or values["outcome"]:
-        row.error(_column_name("status"), _("有处理结果或答复时间的案件，状态应为“已办结”"))
+        row.error(column_name("status"), _("有处理结果或答复时间的案件，状态应为“已办结”"))
 
 
-def _column_name(key: str) -> str:
+def column_name(key: str) -> str:
+    """The Chinese header of one of our columns, as the report names it."""
     return next(c.name for c in COLUMNS if c.key == key)
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from doudi.accounts.models import User
-from doudi.api.access import token_allows, token_for
+from doudi.api.access import token_allows, token_for, token_reaches
 from doudi.api.models import ApiToken, Scope
 from doudi.cases import actions as case_actions
 from doudi.cases.access import access_case_by_number, may_act
@@ -220,9 +220,7 @@ def _one(token: ApiToken, number: str) -> Case | None:
         case = access_case_by_number(token.user, number)
     except Http404:
         return None
-    if token.integration and case.registered_by_id != token.user_id:
-        return None
-    return case
+    return case if token_reaches(token, case) else None
 
 
 def _listed(params: dict[str, str], name: str) -> list[str]:
