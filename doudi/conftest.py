@@ -53,6 +53,11 @@ class Org:
 
 @pytest.fixture
 def org(db: None) -> Org:
+    return build_org()
+
+
+def build_org() -> Org:
+    """The organisation of the personas (also for module-scoped worlds, outside a fixture)."""
     level = Centre.Level
     centre_a = Centre.objects.create(code="A", name="甲区政务服务中心", level=level.DISTRICT)
     centre_a1 = Centre.objects.create(
@@ -122,6 +127,12 @@ class Personas:
 
 @pytest.fixture
 def people(org: Org) -> Personas:
+    return build_people(org)
+
+
+def build_people(org: Org) -> Personas:
+    """One user per role (also for module-scoped worlds, outside a fixture)."""
+
     def make(name: str, role: Role, **scope: object) -> User:
         return user_create(actor=None, username=name, password=PASSWORD, role=role, **scope)  # type: ignore[arg-type]
 
@@ -277,8 +288,37 @@ def browser() -> Iterator[Any]:
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield chromium
+        guarded = _PolicyGuard(chromium)
+        yield guarded
         chromium.close()
+    if guarded.violations:
+        pytest.fail("content security policy violations:\n" + "\n".join(guarded.violations))
+
+
+class _PolicyGuard:
+    """The browser, noting every content-security-policy violation any of its pages reports.
+
+    The policy forbids inline script and <style>: a page that still has some works in tests
+    only if nobody looks at the console, so the ``browser`` fixture fails on any violation.
+    """
+
+    def __init__(self, chromium: Any) -> None:
+        self._chromium = chromium
+        self.violations: list[str] = []
+
+    def _watch(self, context: Any) -> Any:
+        def note(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                self.violations.append(f"{message.location.get('url')}: {message.text}")
+
+        context.on("page", lambda page: page.on("console", note))
+        return context
+
+    def new_context(self, **options: Any) -> Any:
+        return self._watch(self._chromium.new_context(**options))
+
+    def new_page(self, **options: Any) -> Any:
+        return self.new_context(**options).new_page()
 
 
 def sign_in(browser: Any, base: str, username: str) -> Any:

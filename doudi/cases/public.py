@@ -25,6 +25,8 @@ SESSION_KEY = "tracked_cases"
 TRACK_FAILURES_PER_IP = (5, 15 * 60)
 TRACK_FAILURES_PER_CASE = (10, 60 * 60)
 REPORTS_PER_IP = (20, 60 * 60)
+ADDITIONS_PER_IP = (30, 60 * 60)
+ITEM_LOOKUPS_PER_IP = (600, 10 * 60)  # one per pause in typing; a busy hall shares an address
 
 
 def window_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -61,7 +63,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if not ratelimit.hit(
             f"report:ip:{ratelimit.client_ip(request)}", limit=limit, period_seconds=period
         ):
-            return render(request, "public/limited.html", status=429)
+            return ratelimit.limited(request)
         if form.is_valid():
             try:
                 case = actions.case_register(
@@ -100,7 +102,7 @@ def track(request: HttpRequest) -> HttpResponse:
                 period_seconds=TRACK_FAILURES_PER_CASE[1],
             )
         ):
-            return render(request, "public/limited.html", status=429)
+            return ratelimit.limited(request)
         case = Case.objects.filter(number=number).first()
         if case is not None and hmac.compare_digest(case.query_code, code):
             _remember(request, case)
@@ -130,6 +132,7 @@ def tracked_case(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
+@ratelimit.per_ip("add-info", limit=ADDITIONS_PER_IP[0], period_seconds=ADDITIONS_PER_IP[1])
 def add_info(request: HttpRequest, number: str) -> HttpResponse:
     case = _tracked(request, number)
     form = AddInfoForm(request.POST, request.FILES)
@@ -164,6 +167,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
+@ratelimit.per_ip("items", limit=ITEM_LOOKUPS_PER_IP[0], period_seconds=ITEM_LOOKUPS_PER_IP[1])
 def service_item_options(request: HttpRequest) -> HttpResponse:
     """The public catalogue of service items, for the online form's suggestions."""
     query = request.GET.get("service_item", "").strip()[:50]

@@ -6,11 +6,15 @@ looks. Keys name what is limited and for whom, e.g. ``track-fail:ip:203.0.113.9`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from doudi.core.models import RateCounter
 
@@ -54,3 +58,24 @@ def client_ip(request: HttpRequest) -> str:
 
 def purge_old_counters() -> int:
     return purge_before(datetime.now(UTC) - timedelta(days=1))
+
+
+def limited(request: HttpRequest) -> HttpResponse:
+    """The page a caller gets once over a limit (429, in the public pages' look)."""
+    return render(request, "public/limited.html", status=429)
+
+
+def per_ip(name: str, *, limit: int, period_seconds: int) -> Callable[..., Any]:
+    """A view decorator: every request counts against ``name`` for the caller's address."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            key = f"{name}:ip:{client_ip(request)}"
+            if not hit(key, limit=limit, period_seconds=period_seconds):
+                return limited(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -52,7 +52,7 @@ def window_rating(request: HttpRequest, code: str) -> HttpResponse:
         )
         return render(request, "public/rate_window.html", context)
     if _limited(request):
-        return render(request, "public/limited.html", status=429)
+        return ratelimit.limited(request)
     form = WindowRatingForm(request.POST, staff=staff)
     if form.is_valid():
         try:
@@ -121,7 +121,7 @@ def case_rating(request: HttpRequest, token: str) -> HttpResponse:
     form = CaseRatingForm(request.POST or None)
     if request.method == "POST":
         if _limited(request):
-            return render(request, "public/limited.html", status=429)
+            return ratelimit.limited(request)
         if form.is_valid():
             try:
                 actions.visit_conclude(

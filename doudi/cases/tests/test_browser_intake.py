@@ -55,6 +55,12 @@ def test_intake_tracking_and_merge_end_to_end(browser, live_server, transactiona
         "#id_description", "原单位已注销，无法开具证明，窗口要求必须提供，已经跑了三次仍未办成。"
     )
     clerk.fill("#id_request", "希望告知替代材料，尽快办理参保登记")
+    # The lookups answer as the clerk types (intake.js, no inline script): the phone's earlier
+    # cases (none for a new number) and the service items matching what was typed.
+    clerk.wait_for_function(
+        "document.querySelector('#earlier-cases').textContent.includes('此电话')"
+    )
+    clerk.wait_for_function("document.querySelectorAll('#service-item-options option').length")
     shot(clerk, "intake-window-desktop")
     clerk.click("[data-testid=register]")
     clerk.wait_for_selector("[data-testid=case-number]")

@@ -94,6 +94,21 @@ def test_it_starts_in_production_with_secure_settings(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_the_deployment_checklist_finds_nothing_in_production(tmp_path: Path) -> None:
+    result = run_doudi(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DOUDI_ENV="production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="doudi.gov.cn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
 @pytest.mark.parametrize(("env", "first"), [("production", "Argon2"), ("test", "QuickArgon2")])
 def test_only_the_test_suite_hashes_passwords_cheaply(tmp_path: Path, env: str, first: str) -> None:
     result = run_doudi(
