@@ -327,6 +327,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOUDI_IMPORT_MAX_BYTES = config.env_int("DOUDI_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
 
+# Retention: the reporter's personal data in a case settled longer ago than this many days is
+# removed by a nightly task (cases_anonymise_expired); the case itself and its figures stay.
+DOUDI_RETENTION_DAYS = config.env_int("DOUDI_RETENTION_DAYS", 3 * 365, minimum=30)
+
 # Routing suggestions (doudi.triage.routing): the newest settled cases a training reads per
 # target, and how many newly answered cases make the nightly task train a new version.
 DOUDI_ROUTING_MAX_EXAMPLES = config.env_int("DOUDI_ROUTING_MAX_EXAMPLES", 50000, minimum=100)

@@ -12,13 +12,14 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,17 +35,18 @@ from doudi.cases.models import (
     registration_fields,
 )
 from doudi.cases.selectors import visible_cases
-from doudi.cases.signals import case_left_workflow, case_moved
-from doudi.cases.workflow import DomainError, State, guard
+from doudi.cases.signals import case_left_workflow, case_moved, cases_anonymised
+from doudi.cases.workflow import OPEN_STATES, DomainError, State, guard
 from doudi.core.bulk import insert_objects
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
 from doudi.deadlines.actions import clock_start, clocks_cancel
 from doudi.deadlines.models import ClockKind
 from doudi.lib.idcard import normalise_id_number
+from doudi.lib.masking import scrub_text
 from doudi.lib.phone import normalise_phone
 from doudi.lib.uploads import sniff
-from doudi.notify.actions import notification_enqueue
+from doudi.notify.actions import notification_enqueue, notifications_forget_cases
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -679,3 +681,106 @@ def case_act(*, actor: User, case: Case, move: str, data: dict[str, Any]) -> obj
     if handler is None:
         raise DomainError(_("没有这个操作：%(move)s") % {"move": move})
     return handler(actor, case, data)
+
+
+# The case texts that may quote the reporter, scrubbed when the case is anonymised.
+_FREE_TEXT = ("title", "description", "request", "outcome", "matter_text")
+_PERSONAL = ("reporter_name", "reporter_phone", "reporter_id_number", "reporter_email")
+_DERIVED = ("reporter_name_masked", "reporter_phone_masked", "phone_hash", "id_hash")
+
+
+def cases_anonymise_expired(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Remove the reporters' personal data from cases settled before the retention period.
+
+    A case is due when it is settled (in no open state) and nothing has happened to it for
+    ``DOUDI_RETENTION_DAYS``: its last event is older than that. The case, its timeline and
+    its figures stay; the reporter's name, phone, ID number and e-mail are erased, their
+    masked copies and lookup hashes with them, names, phones, ID numbers and e-mail addresses
+    written into the texts are masked, the files the reporter uploaded are deleted, and the
+    messages sent about the case are forgotten. Other apps scrub what they hold through the
+    ``cases_anonymised`` signal. Runs in batches, each one transaction with one audit entry;
+    returns the number of cases anonymised.
+    """
+    now = now or timezone.now()
+    days = settings.DOUDI_RETENTION_DAYS
+    cutoff = now - timedelta(days=days)
+    expired = (
+        Case.objects.filter(anonymised_at__isnull=True, registered_at__lt=cutoff)
+        .exclude(state__in=OPEN_STATES)
+        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), at__gte=cutoff)))
+        .order_by("pk")
+    )
+    done = 0
+    while ids := list(expired.values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            names: dict[int, tuple[str, ...]] = {}
+            for case in expired.select_for_update().filter(pk__in=ids):
+                names[case.pk] = _anonymise(case, now, days)
+            notifications_forget_cases(list(names))
+            cases_anonymised.send(sender=Case, names=names)
+            audit_record(
+                actor=None,
+                action="cases.anonymise",
+                object_type="case",
+                object_id=f"{ids[0]}-{ids[-1]}",
+                detail={"cases": len(names), "retention_days": days},
+            )
+        done += len(names)
+    return done
+
+
+def _anonymise(case: Case, now: datetime, days: int) -> tuple[str, ...]:
+    """Erase one case's personal data (see ``cases_anonymise_expired``); its names, to scrub."""
+    names = tuple(n for n in (case.reporter_name,) if n)
+    for name in _FREE_TEXT:
+        setattr(case, name, scrub_text(getattr(case, name), names))
+    for name in (*_PERSONAL, *_DERIVED):
+        setattr(case, name, "")
+    case.anonymised_at = now
+    case.save(update_fields=[*_FREE_TEXT, *_PERSONAL, *_DERIVED, "anonymised_at", "updated_at"])
+    for event in case.events.exclude(reason=""):
+        scrubbed = scrub_text(event.reason, names)
+        if scrubbed != event.reason:
+            event.reason = scrubbed
+            event.save(update_fields=["reason"])
+    files = list(case.attachments.filter(by_reporter=True))
+    for attachment in files:
+        attachment.delete()
+        # The file goes once the deletion of its row is committed: a rollback keeps both.
+        transaction.on_commit(partial(attachment.file.delete, save=False))
+    case_event(
+        case,
+        "anonymised",
+        actor=None,
+        public=False,
+        reason=_("保存期限届满，已删除反映人个人信息"),
+        payload={"retention_days": days, "files_deleted": len(files)},
+        at=now,
+    )
+    return names
+
+
+def scrub_rows_of_cases(
+    rows: QuerySet[Any],
+    *,
+    case_path: str,
+    names: dict[int, tuple[str, ...]],
+    texts: tuple[str, ...],
+    erase: tuple[str, ...] = (),
+) -> None:
+    """Another app's rows about anonymised cases: mask ``texts``, empty ``erase``.
+
+    ``case_path`` leads from a row to its case's id ("case_id", "work_order__case_id");
+    ``names`` are the reporters' names by case, as ``cases_anonymised`` sends them.
+    """
+    for row in rows.filter(**{f"{case_path}__in": list(names)}).annotate(_case=F(case_path)):
+        changed = [name for name in erase if getattr(row, name)]
+        for name in changed:
+            setattr(row, name, "")
+        for name in texts:
+            scrubbed = scrub_text(getattr(row, name), names[row._case])
+            if scrubbed != getattr(row, name):
+                setattr(row, name, scrubbed)
+                changed.append(name)
+        if changed:
+            row.save(update_fields=changed)

@@ -139,6 +139,9 @@ class Case(models.Model):
     # Reopened after an unsolved or unsatisfied return visit: deadlines count from then.
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     reopened_at = models.DateTimeField(_("重新办理时间"), null=True, blank=True)
+    # When the reporter's personal data was removed, the retention period after the case was
+    # settled having passed (``cases_anonymise_expired``).
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "triaged": gettext_lazy("专班分拣"),
     "work_order_disputed": gettext_lazy("工作单被退单"),
     "work_order_submitted": gettext_lazy("部门提交办理结果"),
+    "anonymised": gettext_lazy("个人信息已按保存期限删除"),
 }
 
 

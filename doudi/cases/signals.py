@@ -12,3 +12,8 @@ case_left_workflow = Signal()
 # Sent inside the transaction after every move of a case. Arguments: case, move (its name),
 # actor. The return visit opens when a case is answered (doudi.feedback).
 case_moved = Signal()
+
+# Sent inside the transaction after cases were anonymised at the end of their retention
+# period, so that other apps remove what they hold of the reporters (doudi.feedback: callback
+# phones and comments). Arguments: case_ids.
+cases_anonymised = Signal()

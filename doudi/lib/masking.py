@@ -86,3 +86,23 @@ def mask_email(value: str) -> str:
     if not at:
         return _keep_ends(text, 1, 1)
     return f"{local[:1]}***@{domain}"
+
+
+# Personal data written into free text: mobile numbers, 18-character ID numbers and e-mail
+# addresses, not inside a longer run of digits (an order number stays as it was).
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def scrub_text(text: str, names: tuple[str, ...] = ()) -> str:
+    """Free text with its personal data masked: the given names, phones, IDs and e-mails.
+
+    '赵铁柱，电话13812345678' with names=('赵铁柱',) → '赵**，电话138****5678'. Names shorter than
+    two characters are left alone: one character would match too much ordinary text.
+    """
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    text = _ID_IN_TEXT.sub(lambda found: mask_id_number(found.group()), text)
+    text = _MOBILE_IN_TEXT.sub(lambda found: mask_phone(found.group()), text)
+    return _EMAIL_IN_TEXT.sub(lambda found: mask_email(found.group()), text)

@@ -205,3 +205,12 @@ def notification_resend(*, actor: User | None, notification_ids: Iterable[int]) 
         transaction.on_commit(partial(_schedule_delivery, pk), robust=True)
     logger.info("%s reset %s failed notifications", actor or "a command", len(ids))
     return len(ids)
+
+
+def notifications_forget_cases(case_ids: Iterable[int]) -> int:
+    """Delete the messages about these cases (their texts and addresses are personal data).
+
+    Called when the cases are anonymised at the end of their retention period.
+    """
+    deleted, _ = Notification.objects.filter(case_id__in=list(case_ids)).delete()
+    return deleted

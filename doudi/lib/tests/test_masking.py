@@ -8,6 +8,7 @@ from doudi.lib.masking import (
     mask_id_number,
     mask_name,
     mask_phone,
+    scrub_text,
 )
 
 
@@ -89,3 +90,16 @@ def test_it_masks_an_email_address(value: str, masked: str) -> None:
 )
 def test_an_empty_value_stays_empty(mask: Callable[[str], str]) -> None:
     assert mask("") == ""
+
+
+def test_scrub_text_masks_the_personal_data_written_into_free_text() -> None:
+    text = "赵铁柱来电13812345678，身份证11010519491231002X，邮箱 zhao@example.com。"
+    assert scrub_text(text, names=("赵铁柱",)) == (
+        "赵**来电138****5678，身份证110***********002X，邮箱 z***@example.com。"
+    )
+
+
+def test_scrub_text_leaves_longer_numbers_and_one_character_names() -> None:
+    text = "工单号 GD2026112712345678901，王"
+    assert scrub_text(text, names=("王",)) == text
+    assert scrub_text("订单 213812345678 未办", names=()) == "订单 213812345678 未办"
