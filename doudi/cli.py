@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
 COMMANDS = (
     "setup", "demo", "run", "serve", "worker", "calendar", "import_directory", "posters",
     "triage", "search", "figures", "report", "import", "export", "token", "backup", "restore",
-    "audit", "keys",
+    "audit", "keys", "retention",
 )  # fmt: skip
 
 

@@ -12,14 +12,14 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,9 +34,9 @@ from doudi.cases.models import (
     masked_reporter,
     registration_fields,
 )
-from doudi.cases.selectors import visible_cases
+from doudi.cases.selectors import cases_past_retention, visible_cases
 from doudi.cases.signals import case_left_workflow, case_moved, cases_anonymised
-from doudi.cases.workflow import OPEN_STATES, DomainError, State, guard
+from doudi.cases.workflow import DomainError, State, guard
 from doudi.core.bulk import insert_objects
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
@@ -692,8 +692,7 @@ _DERIVED = ("reporter_name_masked", "reporter_phone_masked", "phone_hash", "id_h
 def cases_anonymise_expired(*, now: datetime | None = None, batch: int = 500) -> int:
     """Remove the reporters' personal data from cases settled before the retention period.
 
-    A case is due when it is settled (in no open state) and nothing has happened to it for
-    ``DOUDI_RETENTION_DAYS``: its last event is older than that. The case, its timeline and
+    Which cases are due: ``selectors.cases_past_retention``. The case, its timeline and
     its figures stay; the reporter's name, phone, ID number and e-mail are erased, their
     masked copies and lookup hashes with them, names, phones, ID numbers and e-mail addresses
     written into the texts are masked, the files the reporter uploaded are deleted, and the
@@ -703,13 +702,7 @@ def cases_anonymise_expired(*, now: datetime | None = None, batch: int = 500) ->
     """
     now = now or timezone.now()
     days = settings.DOUDI_RETENTION_DAYS
-    cutoff = now - timedelta(days=days)
-    expired = (
-        Case.objects.filter(anonymised_at__isnull=True, registered_at__lt=cutoff)
-        .exclude(state__in=OPEN_STATES)
-        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), at__gte=cutoff)))
-        .order_by("pk")
-    )
+    expired = cases_past_retention(now)
     done = 0
     while ids := list(expired.values_list("pk", flat=True)[:batch]):
         with transaction.atomic():

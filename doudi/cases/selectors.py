@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from doudi.cases.access import case_visibility
@@ -123,3 +124,18 @@ def possible_duplicates(user: AnyUser, case: Case) -> list[tuple[Case, str]]:
         if score >= SIMILAR_TEXT_THRESHOLD:
             found[other.pk] = (other, f"内容高度相似（{score:.0%}）")
     return list(found.values())
+
+
+def cases_past_retention(now: datetime) -> QuerySet[Case]:
+    """Cases whose reporters' personal data is due to go, oldest first.
+
+    Settled (in no open state), not yet anonymised, and nothing has happened to them for
+    ``DOUDI_RETENTION_DAYS``: their last event is older than that.
+    """
+    cutoff = now - timedelta(days=settings.DOUDI_RETENTION_DAYS)
+    return (
+        Case.objects.filter(anonymised_at__isnull=True, registered_at__lt=cutoff)
+        .exclude(state__in=OPEN_STATES)
+        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), at__gte=cutoff)))
+        .order_by("pk")
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -91,3 +93,14 @@ def test_nothing_goes_before_the_period_or_while_a_case_is_open(make_case, settl
 @override_settings(DOUDI_RETENTION_DAYS=30)
 def test_the_period_is_a_setting(settled: Case) -> None:
     assert cases_anonymise_expired(now=timezone.now() + timedelta(days=31)) == 1
+
+
+@override_settings(DOUDI_RETENTION_DAYS=30)
+def test_the_command_counts_then_anonymises(settled: Case, time_machine) -> None:  # type: ignore[no-untyped-def]
+    time_machine.move_to(timezone.now() + timedelta(days=31))
+    out = io.StringIO()
+    call_command("retention", "--dry-run", stdout=out)
+    assert out.getvalue().strip().endswith(": 1")
+    assert Case.objects.get(pk=settled.pk).anonymised_at is None
+    call_command("retention", stdout=out)
+    assert Case.objects.get(pk=settled.pk).anonymised_at is not None
