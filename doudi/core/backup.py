@@ -65,7 +65,8 @@ def _migrations() -> dict[str, str]:
     return latest
 
 
-def _counts() -> dict[str, int]:
+def counts() -> dict[str, int]:
+    """What an installation holds, as a manifest records it."""
     from doudi.cases.models import Attachment, Case
 
     return {"cases": Case.objects.count(), "attachments": Attachment.objects.count()}
@@ -122,7 +123,7 @@ def backup(
             "created_at": started.isoformat(),
             "database": vendor,
             "migrations": _migrations(),
-            "counts": _counts(),
+            "counts": counts(),
             "keys": include_keys,
         }
         partial = directory / f".{name}.partial"
