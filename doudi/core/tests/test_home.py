@@ -45,6 +45,32 @@ def test_navigation_follows_capabilities(client_for, people: Personas) -> None:
     assert "/admin/" in admin_page
 
 
+def test_navigation_groups_related_pages_into_menus(client_for, people: Personas) -> None:
+    entries = client_for(people.taskforce_a).get("/").context["nav_items"]
+    labels = [str(entry["label"]) for entry in entries]
+    assert labels == [
+        *("工作台", "登记", "分拣派单", "工作单", "案件"),
+        *("监督评价", "统计分析", "组织机构"),
+    ]
+    supervision = entries[labels.index("监督评价")]
+    # Return visits are the supervisors' work, not the task force's.
+    assert [link["url"] for link in supervision["links"]] == [
+        "/workorders/supervision/",
+        "/feedback/ratings/",
+        "/accountability/",
+    ]
+    # The admin may also manage the system: the directory and the admin site are one menu.
+    admin_entries = client_for(people.admin).get("/").context["nav_items"]
+    management = next(e for e in admin_entries if str(e["label"]) == "管理")
+    assert [link["url"] for link in management["links"]] == ["/directory/", "/admin/"]
+
+
+def test_the_menu_holding_the_current_page_is_marked_active(client_for, people: Personas) -> None:
+    entries = client_for(people.taskforce_a).get("/feedback/ratings/").context["nav_items"]
+    active = [str(entry["label"]) for entry in entries if entry["active"]]
+    assert active == ["监督评价"]
+
+
 def test_the_leader_home_embeds_chart_data_of_their_scope(client_for, people: Personas) -> None:
     response = client_for(people.leader_x).get("/")
     data = response.context["summary"]["items_by_department"]
