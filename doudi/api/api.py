@@ -80,7 +80,8 @@ api = NinjaAPI(
     title="兜底 Doudi API",
     version="1",
     description="“办不成事”反映窗口的案件接口。令牌：`Authorization: Bearer ddt_…`"
-    "（`doudi token create`）。创建类请求可带 `Idempotency-Key`，重试返回第一次的结果。",
+    "（`doudi token create`）。创建类请求可带 `Idempotency-Key`，重试返回第一次的结果；"
+    "同一个键用于内容不同的请求时返回 422 `idempotency_key_reused`。",
     auth=BearerToken(),
     urls_namespace="api",
 )
@@ -251,6 +252,11 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
     return form
 
 
+def _matter(centre: str, channel: str, title: str, description: str) -> tuple[str, ...]:
+    """What makes two requests the same case, as the intake form cleans it."""
+    return (centre, channel, title.strip(), description.strip())
+
+
 @api.post(
     "/cases",
     response={201: CaseOut, 401: Error, 403: Error, 422: Error},
@@ -279,9 +285,16 @@ def create_case(
         .first()
     )
     if earlier is not None:
+        case = Case.objects.select_related("centre", "service_item").get(pk=earlier)
+        # A key reused for another matter would otherwise drop that matter without a word.
+        if _matter(case.centre.code, case.channel, case.title, case.description) != _matter(
+            data.centre, data.channel, data.title, data.description
+        ):
+            raise ApiError(
+                422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一件内容不同的案件。"
+            )
         response["Idempotent-Replayed"] = "true"
-        cases = Case.objects.select_related("centre", "service_item")
-        return Status(201, _out(cases.get(pk=earlier)))
+        return Status(201, _out(case))
     form = _intake_form(user, data, submission_key)
     try:
         case = case_actions.case_register(

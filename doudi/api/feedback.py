@@ -224,8 +224,18 @@ def create_rating(
         # The rated service event is the caller's key (a retry finds the first rating), hashed
         # with the server's secret and the account, so that nobody reaches another's rating.
         event_key = "api:" + lookup_hash(f"{user.pk}:{key}", purpose="rating")[:60]
-        earlier = Rating.objects.filter(event_key=event_key).first()
+        earlier = Rating.objects.filter(event_key=event_key).select_related("window").first()
         if earlier is not None:
+            # The same key for another rating would otherwise drop it without a word.
+            sent = (data.window, data.level, data.comment.strip())
+            if (
+                earlier.window.code if earlier.window else "",
+                earlier.level,
+                earlier.comment,
+            ) != sent:
+                raise ApiError(
+                    422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一条内容不同的评价。"
+                )
             response["Idempotent-Replayed"] = "true"
             return Status(201, _rating_out(access_rating(user, earlier.pk)))
     else:

@@ -60,10 +60,16 @@ def test_an_integration_registers_a_case_once_per_idempotency_key(
     assert created["reporter_phone"] == "138****1234"  # masked
     assert CaseEvent.objects.filter(case=case, kind="register").exists()
 
-    again = post(client, integration, body(title="重试"), **{"Idempotency-Key": "transfer-0001"})
+    again = post(client, integration, body(), **{"Idempotency-Key": "transfer-0001"})
     assert again.status_code == 201
     assert again.json() == created
     assert again.headers["Idempotent-Replayed"] == "true"
+    # The same key for another matter is refused, not answered with the first case.
+    reused = post(
+        client, integration, body(title="另一件事"), **{"Idempotency-Key": "transfer-0001"}
+    )
+    assert reused.status_code == 422
+    assert reused.json()["code"] == "idempotency_key_reused"
     other = post(client, integration, body(), **{"Idempotency-Key": "transfer-0002"})
     assert other.json()["number"] != created["number"]
     assert Case.objects.count() == 2

@@ -77,6 +77,10 @@ def test_another_system_passes_on_a_rating(org: Org, people: Personas, client: C
     retry = call(client, token, "/api/v1/ratings", body, **{"Idempotency-Key": "HCP-1"})
     assert (retry.status_code, retry.json()["id"]) == (201, rating.pk)
     assert retry.headers["Idempotent-Replayed"] == "true"
+    reused = call(
+        client, token, "/api/v1/ratings", {**body, "level": 5}, **{"Idempotency-Key": "HCP-1"}
+    )
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
     assert Rating.objects.count() == 1
     elsewhere = call(client, token, "/api/v1/ratings", {**body, "window": org.window_b_y.code})
     assert (elsewhere.status_code, elsewhere.json()["fields"]) == (
