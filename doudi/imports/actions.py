@@ -100,12 +100,29 @@ def import_request(
     import_dir().mkdir(parents=True, exist_ok=True)
     path = import_dir() / f"{uuid.uuid4().hex}.{fmt}"
     path.write_bytes(data)
+    # The kept file goes again if anything below fails: a refused or unsaved job keeps none.
     try:
         table = open_table(path, fmt)
         _check_table(table, columns.read_header(table.header))
-    except InvalidInput:
-        path.unlink()
+        job = _job_create(actor, centre, name, path, fmt, source, mode, table.rows)
+    except BaseException:
+        path.unlink(missing_ok=True)
         raise
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _job_create(
+    actor: User,
+    centre: Centre,
+    name: str,
+    path: Path,
+    fmt: str,
+    source: str,
+    mode: str,
+    rows: int,
+) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.create(
             user=actor,
@@ -115,7 +132,7 @@ def import_request(
             file=path.name,
             format=fmt,
             mode=mode,
-            total=table.rows,
+            total=rows,
         )
         audit_record(
             actor=actor,
@@ -124,14 +141,12 @@ def import_request(
             object_id=job.pk,
             detail={
                 "file": job.original_name,
-                "rows": table.rows,
+                "rows": rows,
                 "centre": centre.code,
                 "source": source,
                 "mode": mode,
             },
         )
-        if enqueue:
-            transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 

@@ -19,7 +19,7 @@ from doudi.cases.models import Case
 from doudi.cases.workflow import State
 from doudi.conftest import PASSWORD, Org, Personas
 from doudi.core.errors import DomainError
-from doudi.imports.actions import import_request, import_run
+from doudi.imports.actions import import_dir, import_request, import_run
 from doudi.imports.models import ImportJob
 from doudi.search.models import Term
 from doudi.search.selectors import search_cases
@@ -142,6 +142,19 @@ def test_a_file_that_cannot_be_imported_is_refused_at_once(
     with pytest.raises(DomainError, match=message):
         run(people, org, data, name=name)
     assert not ImportJob.objects.exists()
+
+
+def test_a_job_that_cannot_be_saved_leaves_no_file(
+    org: Org, people: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(**fields: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(ImportJob.objects, "create", fail)
+    kept = set(import_dir().glob("*"))
+    with pytest.raises(RuntimeError):
+        run(people, org, csv_file(org, GOOD))
+    assert set(import_dir().glob("*")) == kept
 
 
 def test_only_importers_and_only_into_their_centre(org: Org, people: Personas) -> None:
