@@ -75,6 +75,8 @@ def test_good_rows_only_imports_the_good_ones(org: Org, people: Personas) -> Non
     assert past.number.startswith("A-20190501-")
     assert past.answered_at is not None
     assert past.answered_at.hour == 9
+    # 1 May 2019 (a holiday) to 10 May: the 5 May make-up day and 6-10 May.
+    assert past.answer_working_days == 6
     assert sorted(e.kind for e in past.events.all()) == ["imported_closed", "register"]
 
 
