@@ -17,3 +17,8 @@ case_moved = Signal()
 # period, so that other apps remove what they hold of the reporters (doudi.feedback: callback
 # phones and comments). Arguments: case_ids.
 cases_anonymised = Signal()
+
+# Sent inside the transaction after a batch of cases was imported (``cases_register_imported``
+# sends no per-case signal: the bulk insert saves no model). Arguments: cases. The policy app
+# checks the open ones for recurrences of closed issues.
+cases_imported = Signal()

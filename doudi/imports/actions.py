@@ -43,6 +43,7 @@ from doudi.analytics.rollup import case_key, mark
 from doudi.audit.actions import audit_record
 from doudi.cases.actions import Imported, Intake, Reporter, cases_register_imported
 from doudi.cases.models import Case, ReporterKind
+from doudi.cases.signals import cases_imported
 from doudi.core.bulk import bulk_session
 from doudi.core.errors import DomainError, InvalidInput
 from doudi.directory.access import service_item_visibility
@@ -297,6 +298,7 @@ def _load(job: ImportJob, report: _Report, good: list[Row]) -> None:
         cases = cases_register_imported(actor=job.user, rows=new, job_id=job.pk) if new else []
         index_new_cases(cases)
         mark(case_key(case.pk) for case in cases)
+        cases_imported.send(sender=ImportJob, cases=cases)
         _set(job, imported=job.imported + len(cases), skipped=job.skipped + len(good) - len(new))
 
 

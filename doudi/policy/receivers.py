@@ -1,5 +1,6 @@
-"""A newly registered case is checked against the closed policy issues above it, after commit
-and in the task queue (matching is cheap, but the registration should not wait for it)."""
+"""A newly registered (or imported open) case is checked against the closed policy issues
+above it, after commit and in the task queue (matching is cheap, but the registration should
+not wait for it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from doudi.cases.models import Case
+from doudi.cases.signals import cases_imported
 from doudi.policy.models import PolicyIssue
 from doudi.policy.selectors import closed_issues_over
 
@@ -46,6 +48,13 @@ def _case_saved(sender: Any, instance: Case, created: bool, raw: bool = False, *
         transaction.on_commit(partial(_enqueue, instance.pk), robust=True)
 
 
+def _cases_imported(sender: Any, cases: list[Case], **kwargs: Any) -> None:
+    # An imported open case is new to the centre as a registered one is; a settled one is past.
+    for case in cases:
+        if case.is_open and _has_closed_issues(case.centre.path, case.centre):
+            transaction.on_commit(partial(_enqueue, case.pk), robust=True)
+
+
 def _issue_changed(sender: Any, **kwargs: Any) -> None:
     # Now, and again once committed: a registration in between may have cached the old answer.
     _closed_over.clear()
@@ -53,5 +62,6 @@ def _issue_changed(sender: Any, **kwargs: Any) -> None:
 
 
 post_save.connect(_case_saved, sender=Case, dispatch_uid="policy-recurrence")
+cases_imported.connect(_cases_imported, dispatch_uid="policy-recurrence-imported")
 post_save.connect(_issue_changed, sender=PolicyIssue, dispatch_uid="policy-closed-cache-save")
 post_delete.connect(_issue_changed, sender=PolicyIssue, dispatch_uid="policy-closed-cache-delete")

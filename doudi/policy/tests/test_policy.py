@@ -14,7 +14,8 @@ from doudi.accounts.models import User
 from doudi.accounts.roles import Role
 from doudi.cases.actions import Intake, Reporter, case_register
 from doudi.cases.models import Case
-from doudi.conftest import PASSWORD, Org, Personas
+from doudi.conftest import PASSWORD, Org, Personas, at
+from doudi.imports.actions import import_request, import_run
 from doudi.policy import actions
 from doudi.policy.models import PolicyIssue, PolicyIssueCase, PolicyIssueEvent
 from doudi.policy.workflow import IssueState, LinkKind
@@ -390,3 +391,35 @@ def test_the_periodic_task_warms_the_page_which_recomputes_once_the_result_is_st
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         rows = client.get(reverse("policy:problems")).context["rows"]
     assert rows[0].cluster.size == 4
+
+
+def test_an_imported_open_case_matching_a_closed_issue_is_flagged_too(
+    people: Personas,
+    org: Org,
+    cases: dict[str, list[Case]],
+    immediate_huey: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    issue = make_issue(org, people, cases["parking"])
+    actions.policy_issue_close(actor=people.taskforce_a, issue_id=issue.pk, outcome="已整改")
+    # Closed in the past, so that a transfer of a recent call comes in after it.
+    PolicyIssue.objects.filter(pk=issue.pk).update(closed_at=at("2026-11-02 10:00"))
+    rows = (
+        "工单编号,标题,诉求内容,来电人,来电号码,来电时间,状态,处理结果,办结时间\n"
+        "GD7,幸福里小区又在捆绑销售车位,幸福里小区开发商又要求买房必须购买车位。,"
+        "孙大成,13800005678,2026/11/20 9:30:00,,,\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_request(
+            actor=people.taskforce_a,
+            name="12345.csv",
+            data=rows.encode(),
+            centre_id=org.centre_a.pk,
+            source="12345",
+            mode="all",
+            enqueue=False,
+        )
+        assert import_run(job.pk).imported == 1
+    imported = Case.objects.get(source_ref="12345:GD7")
+    link = PolicyIssueCase.objects.get(issue=issue, case=imported)
+    assert link.kind == LinkKind.RECURRENCE
