@@ -77,7 +77,18 @@ def index_case(case: Case) -> None:
     )
     if old != tokens:
         changed = partial(count_terms, set((old or "").split()), set(tokens.split()))
-        transaction.on_commit(changed, robust=True)
+        transaction.on_commit(partial(_unless_recounted, _rebuilds(), changed), robust=True)
+
+
+def _rebuilds() -> int:
+    """How many rebuilds this connection has run: a rebuild recounts every term in its
+    transaction, so the counts queued before it (on the same connection) are in it already."""
+    return int(getattr(connection, "doudi_search_rebuilds", 0))
+
+
+def _unless_recounted(generation: int, count: Callable[[], None]) -> None:
+    if _rebuilds() == generation:
+        count()
 
 
 def count_terms(old: set[str], new: set[str]) -> None:
@@ -207,6 +218,8 @@ def search_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
             for statement in SQLITE_TRIGGERS:
                 cursor.execute(statement)
             terms_recount()
+    # The counts queued before this rebuild are in its recount: they are not added again.
+    connection.doudi_search_rebuilds = _rebuilds() + 1  # type: ignore[attr-defined]
     return done
 
 

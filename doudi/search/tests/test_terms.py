@@ -73,6 +73,25 @@ def test_the_rebuild_counts_every_term_again(make_case: Any) -> None:
     assert "公积" in _stored()
 
 
+def test_a_rebuild_in_the_registrations_transaction_counts_them_once(
+    org: Org, people: Personas, committed: Any
+) -> None:
+    # As the demo does: cases, then a rebuild, then one more case, all in one transaction.
+    def register(title: str) -> None:
+        intake = Intake(
+            centre=org.centre_a, channel="window", title=title, description="",
+            reporter=Reporter(name="李四", phone="13912345678"), service_item=org.item_x,
+        )  # fmt: skip
+        case_register(actor=people.clerk_a, intake=intake)
+
+    with committed():
+        register("营业执照遗失补领")
+        actions.search_rebuild()
+        register("营业执照变更")
+    assert _stored() == _from_index()
+    assert Term.objects.get(term="营业").docs == 2
+
+
 def test_common_terms_are_left_as_the_rebuild_counted_them(make_case: Any) -> None:
     make_case("社保断缴")
     Term.objects.filter(term="社保").update(docs=actions.COUNTED_BELOW)
