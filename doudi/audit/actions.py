@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from doudi.audit.models import AuditEntry, AuditHead
@@ -58,6 +60,32 @@ def audit_record(
     )
     transaction.on_commit(seal, robust=True)
     return entry
+
+
+def audit_events_of(model: type[Model], *, object_type: str, owner: str) -> None:
+    """Record every event row ``model`` gets (a case's, a work order's…) in the audit log.
+
+    The feature apps keep their own event tables as each object's history; calling this in an
+    app's ``ready`` puts each new row in the chained log too, as ``<object_type>.<kind>`` by the
+    event's actor, on the object ``owner`` names (the event's foreign key to it). The texts of
+    an event (reasons, which may quote a reporter) stay in the event table.
+    """
+
+    def record(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
+        if not created or raw:
+            return
+        detail = {"event": instance.pk}
+        if instance.from_state or instance.to_state:
+            detail.update({"from": instance.from_state, "to": instance.to_state})
+        audit_record(
+            actor=instance.actor,
+            action=f"{object_type}.{instance.kind}"[:64],
+            object_type=object_type,
+            object_id=getattr(instance, f"{owner}_id"),
+            detail=detail,
+        )
+
+    post_save.connect(record, sender=model, weak=False, dispatch_uid=f"audit-{model._meta.label}")
 
 
 def entry_hash(entry: AuditEntry, seq: int, prev_hash: str) -> str:

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doudi.accounts.roles import Capability, capabilities_of
-from doudi.audit.actions import audit_record
 from doudi.cases.actions import Intake, Reporter, case_event, case_move, case_register
 from doudi.cases.actions import notify_reporter as notify_case_reporter
 from doudi.cases.models import Case, Channel
@@ -187,14 +186,8 @@ def rating_move(*, actor: User, rating_id: int, move_name: str, reason: str = ""
         from_state = rating.state
         rating.state = move.target
         rating.save(update_fields=["state"])
+        # Its event is in the audit log too (``audit_events_of`` in the app's ready).
         _event(rating, move_name, actor=actor, from_state=from_state, reason=reason)
-        audit_record(
-            actor=actor,
-            action=f"rating.{move_name}",
-            object_type="rating",
-            object_id=rating.pk,
-            detail={"reason": reason, "from": from_state, "to": rating.state},
-        )
         case = rating.rectification
         if case is not None:
             if move_name in ("verify", "exclude", "uphold_appeal"):

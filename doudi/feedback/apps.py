@@ -7,4 +7,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = "好差评与回访"
 
     def ready(self) -> None:
+        from doudi.audit.actions import audit_events_of
         from doudi.feedback import receivers  # noqa: F401  (opens return visits)
+        from doudi.feedback.models import RatingEvent
+
+        audit_events_of(RatingEvent, object_type="rating", owner="rating")

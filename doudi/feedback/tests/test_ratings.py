@@ -231,7 +231,8 @@ def test_excluding_needs_a_reason_and_ends_the_rectification(
     ).exists()
     assert WorkOrder.objects.get(case=case).state == "cancelled"
     entry = AuditEntry.objects.get(action="rating.exclude")
-    assert entry.detail["reason"] == "录像显示评价人未在该窗口办事"
+    assert (entry.actor, entry.detail["to"]) == (people.taskforce_a, "excluded")
+    assert rating.events.get(pk=entry.detail["event"]).reason == "录像显示评价人未在该窗口办事"
 
 
 def test_the_window_appeals_and_the_task_force_decides(
