@@ -21,13 +21,12 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api_load import DOUDI, free_port, wrk  # noqa: E402
+from bench.api_load import DOUDI, doudi_output, free_port, wait_for_server, wrk  # noqa: E402
 
 LISTS = {
     "no_filter": "/api/v1/cases?limit=50",
@@ -56,15 +55,12 @@ def main() -> None:
         env["DATABASE_URL"] = args.database_url
     tokens = {}
     for reader, username in READERS.items():
-        made = subprocess.run(
-            [*DOUDI, "token", "create", "--user", username, "--name", "bench-list"],
-            env=env, check=True, cwd=ROOT, capture_output=True, text=True,
-        )  # fmt: skip
-        tokens[reader] = made.stdout.strip().splitlines()[-1]
-    cases = subprocess.run(
-        [*DOUDI, "shell", "-c", "from doudi.cases.models import Case; print(Case.objects.count())"],
-        env=env, check=True, cwd=ROOT, capture_output=True, text=True,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
+        tokens[reader] = doudi_output(
+            env, "token", "create", "--user", username, "--name", "bench-list"
+        )
+    cases = doudi_output(
+        env, "shell", "-c", "from doudi.cases.models import Case; print(Case.objects.count())"
+    )
     port = free_port()
     server = subprocess.Popen(
         [*DOUDI, "serve"], env={**env, "PORT": str(port)}, cwd=ROOT,
@@ -80,12 +76,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d"),
     }
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_server(base)
         for reader, token in tokens.items():
             header = f"Authorization: Bearer {token}"
             for name, path in LISTS.items():

@@ -39,6 +39,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def doudi_output(env: dict[str, str], *args: str) -> str:
+    """Run ``doudi ARGS`` in ``env`` (checked); the last line it printed."""
+    done = subprocess.run(
+        [*DOUDI, *args], env=env, check=True, cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def wait_for_server(base: str, timeout: float = 60) -> None:
+    """Until ``GET /healthz`` answers 200; RuntimeError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{base} did not answer /healthz in {timeout:.0f} s") from None
+            time.sleep(0.2)
+
+
 def wrk(
     url: str,
     *,
@@ -107,15 +128,7 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
     subprocess.run([*DOUDI, "setup", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*DOUDI, "demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    made = subprocess.run(
-        [*DOUDI, "token", "create", "--integration", "bench", "--centre", "SFQ"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    token = made.stdout.strip().splitlines()[-1]
+    token = doudi_output(env, "token", "create", "--integration", "bench", "--centre", "SFQ")
     port = free_port()
     server = subprocess.Popen(
         [*DOUDI, "serve"],
@@ -128,12 +141,7 @@ def main() -> None:
     script = str(ROOT / "bench" / "api_post.lua")
     auth = f"Authorization: Bearer {token}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_server(base)
         wrk(base + "/api/v1/cases", seconds=3, connections=4, script=script, args=[token, "warm"])
         create = wrk(
             base + "/api/v1/cases",
@@ -151,23 +159,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    count = (
-        subprocess.run(
-            [
-                *DOUDI,
-                "shell",
-                "-c",
-                "from doudi.cases.models import Case; "
-                "print(Case.objects.filter(channel='12345').count())",
-            ],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+    count = doudi_output(
+        env,
+        "shell",
+        "-c",
+        "from doudi.cases.models import Case; print(Case.objects.filter(channel='12345').count())",
     )
     result = {
         "benchmark": "JSON API under load (wrk on the same machine)",
