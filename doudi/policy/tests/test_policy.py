@@ -264,16 +264,23 @@ def test_an_issue_is_started_closed_with_a_reason_and_reopened_each_with_an_even
     assert client.post(reverse("policy:issue_move", args=[issue.pk, "bogus"])).status_code == 404
 
 
+@pytest.fixture
+def closed_issue(org: Org, people: Personas, cases: dict[str, list[Case]]) -> PolicyIssue:
+    """The parking issue, promoted and closed by the task force."""
+    issue = make_issue(org, people, cases["parking"])
+    actions.policy_issue_close(actor=people.taskforce_a, issue_id=issue.pk, outcome="已整改")
+    return issue
+
+
+@pytest.mark.usefixtures("immediate_huey")
 def test_a_case_matching_a_closed_issue_is_flagged_as_a_recurrence_and_the_issue_stays_closed(
     client_for: Any,
     people: Personas,
     org: Org,
-    cases: dict[str, list[Case]],
-    immediate_huey: None,
+    closed_issue: PolicyIssue,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    issue = make_issue(org, people, cases["parking"])
-    actions.policy_issue_close(actor=people.taskforce_a, issue_id=issue.pk, outcome="已整改")
+    issue = closed_issue
     with django_capture_on_commit_callbacks(execute=True):
         later = register(
             org.centre_a1,  # a street centre under A: A's issue covers it
@@ -393,15 +400,11 @@ def test_the_periodic_task_warms_the_page_which_recomputes_once_the_result_is_st
     assert rows[0].cluster.size == 4
 
 
+@pytest.mark.usefixtures("immediate_huey")
 def test_an_imported_open_case_matching_a_closed_issue_is_flagged_too(
-    people: Personas,
-    org: Org,
-    cases: dict[str, list[Case]],
-    immediate_huey: None,
-    django_capture_on_commit_callbacks: Any,
+    people: Personas, org: Org, closed_issue: PolicyIssue, django_capture_on_commit_callbacks: Any
 ) -> None:
-    issue = make_issue(org, people, cases["parking"])
-    actions.policy_issue_close(actor=people.taskforce_a, issue_id=issue.pk, outcome="已整改")
+    issue = closed_issue
     # Closed in the past, so that a transfer of a recent call comes in after it.
     PolicyIssue.objects.filter(pk=issue.pk).update(closed_at=at("2026-11-02 10:00"))
     rows = (
