@@ -31,15 +31,16 @@ def _search(queryset: QuerySet[Any], query: str, *fields: str) -> QuerySet[Any]:
 
 def visible_centres(user: AnyUser, query: str = "") -> QuerySet[Centre]:
     queryset = Centre.objects.filter(centre_visibility(user)).distinct()
+    # Ordered again: a query with an aggregate drops Meta.ordering (and the list is paginated).
     queryset = queryset.select_related("parent").annotate(
         window_count=Count("windows", distinct=True)
     )
-    return _search(queryset, query, "name", "code", "address")
+    return _search(queryset.order_by("path"), query, "name", "code", "address")
 
 
 def visible_departments(user: AnyUser, query: str = "") -> QuerySet[Department]:
     queryset = Department.objects.filter(department_visibility(user)).select_related("parent")
-    queryset = queryset.annotate(item_count=Count("items", distinct=True))
+    queryset = queryset.annotate(item_count=Count("items", distinct=True)).order_by("path")
     return _search(queryset, query, "name", "code")
 
 
