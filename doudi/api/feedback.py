@@ -219,6 +219,10 @@ def create_rating(
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200),
 ) -> Status[RatingOut]:
     user = token_user(request, Scope.RATINGS_WRITE)
+    # Ratings come from the people served, through another system (the province's 好差评);
+    # a staff member's own token must not rate windows, their own included.
+    if not request.auth.integration:  # type: ignore[attr-defined]
+        raise ApiError(403, "forbidden", "只有对接系统的令牌可以转入评价。")
     key = idempotency_key.strip()
     if key:
         # The rated service event is the caller's key (a retry finds the first rating), hashed

@@ -92,7 +92,12 @@ def test_another_system_passes_on_a_rating(org: Org, people: Personas, client: C
 
 def test_the_task_force_verifies_a_bad_rating(org: Org, people: Personas, client: Client) -> None:
     token = token_create(actor=None, user=people.taskforce_a, name="专班").secret
-    made = call(client, token, "/api/v1/ratings", {"window": org.window_a_x.code, "level": 2})
+    rating = {"window": org.window_a_x.code, "level": 2}
+    # Staff do not rate windows: the rating comes in through another system's token.
+    refused = call(client, token, "/api/v1/ratings", rating)
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    system = integration_token_create(actor=None, name="好差评平台", centre=org.centre_a).secret
+    made = call(client, system, "/api/v1/ratings", rating)
     rating_id = made.json()["id"]
     listed = call(client, token, "/api/v1/ratings?bad=true").json()["items"]
     assert [(r["id"], r["state"]) for r in listed] == [(rating_id, "to_verify")]
