@@ -18,6 +18,11 @@ PROJECT_DIR = BASE_DIR.parent
 DOUDI_ENV = config.env_choice("DOUDI_ENV", "development", ("development", "production", "test"))
 PRODUCTION = DOUDI_ENV == "production"
 DATA_DIR = config.data_directory("DOUDI_DATA_DIR", PROJECT_DIR / "var")
+if DOUDI_ENV == "test" and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel test processes have databases of their own, so the same row ids: the files named
+    # by id (exports, imports, reports) must not meet in one directory.
+    DATA_DIR = DATA_DIR / os.environ["PYTEST_XDIST_WORKER"]
+    DATA_DIR.mkdir(exist_ok=True)
 
 DEBUG = config.env_bool("DOUDI_DEBUG", False)
 SECRET_KEY = config.secret_key("SECRET_KEY", DATA_DIR, may_generate=not PRODUCTION)

@@ -123,6 +123,15 @@ def test_only_the_test_suite_hashes_passwords_cheaply(tmp_path: Path, env: str, 
     assert hashers.split(",")[0].endswith(f".{first}PasswordHasher'"), hashers
 
 
+def test_parallel_test_processes_keep_their_files_apart(tmp_path: Path) -> None:
+    """Each xdist worker has a database of its own, so the same row ids: an export named by its
+    id in a shared directory was once read by the other worker's test (a flaky matrix cell)."""
+    result = run_doudi(tmp_path, "diffsettings", DOUDI_ENV="test", PYTEST_XDIST_WORKER="gw7")
+    assert result.returncode == 0, result.stderr
+    data_dir = next(line for line in result.stdout.splitlines() if line.startswith("DATA_DIR"))
+    assert f"PosixPath('{tmp_path / 'data' / 'gw7'}')" in data_dir, data_dir
+
+
 def test_it_generates_the_secret_key_once_and_keeps_it(tmp_path: Path) -> None:
     first = config.secret_key("DOUDI_TEST_UNSET_KEY", tmp_path, may_generate=True)
     second = config.secret_key("DOUDI_TEST_UNSET_KEY", tmp_path, may_generate=True)
