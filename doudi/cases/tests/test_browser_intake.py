@@ -5,6 +5,7 @@ duplicate, and the timeline shows every event."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from doudi.cases.models import Case
 from doudi.conftest import shot
@@ -57,10 +58,9 @@ def test_intake_tracking_and_merge_end_to_end(browser, live_server, transactiona
     clerk.fill("#id_request", "希望告知替代材料，尽快办理参保登记")
     # The lookups answer as the clerk types (intake.js, no inline script): the phone's earlier
     # cases (none for a new number) and the service items matching what was typed.
-    clerk.wait_for_function(
-        "document.querySelector('#earlier-cases').textContent.includes('此电话')"
-    )
-    clerk.wait_for_function("document.querySelectorAll('#service-item-options option').length")
+    # (Playwright's own waits: wait_for_function evaluates a string, which the policy forbids.)
+    expect(clerk.locator("#earlier-cases")).to_contain_text("此电话")
+    expect(clerk.locator("#service-item-options option")).not_to_have_count(0)
     shot(clerk, "intake-window-desktop")
     clerk.click("[data-testid=register]")
     clerk.wait_for_selector("[data-testid=case-number]")

@@ -4,6 +4,7 @@ home page for their role; a screenshot of each is kept (DOUDI_SCREENSHOTS)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from doudi.conftest import SCREENSHOTS
 from doudi.core.actions import DEMO_PASSWORD, demo_load
@@ -67,9 +68,8 @@ def test_the_directory_search_filters_as_one_types(browser, live_server, transac
     rows_before = page.locator("#listing tbody tr").count()
     # htmx (from npm, through whitenoise) swaps in the filtered table without a page load.
     page.fill("input[name=q]", "失业保险")
-    page.wait_for_function(
-        "before => document.querySelectorAll('#listing tbody tr').length < before", arg=rows_before
-    )
+    expect(page.locator("#listing tbody tr")).not_to_have_count(rows_before)
+    assert page.locator("#listing tbody tr").count() < rows_before
     names = page.locator("#listing tbody tr td:nth-child(2)").all_inner_texts()
     assert names
     assert all("失业保险" in name for name in names)
