@@ -12,10 +12,13 @@ Pure numpy, scipy and jieba, no Django. ``find_clusters`` works in these steps:
    7 s for 4,000 messages.
 3. Candidate pairs come from the product of the vectors cut to their ``TOP_TERMS`` heaviest
    bigrams: the full product is quadratic in the common bigrams (20 s for 30,000 documents,
-   1 s when cut). The exact cosine is then computed for each candidate pair; two documents
-   about the same service item get ``ITEM_BONUS`` added, so that moderately similar text
-   about one item joins (a same-item pair is only considered when its cut product reaches
-   ``CANDIDATE``).
+   1 s when cut). Each document keeps its ``NEIGHBOURS`` best candidates among the later
+   ones, and the product is taken in blocks of rows whose size is bounded by ``BLOCK_PRODUCTS``:
+   a period in which thousands of cases tell the same story (a system down for a week) would
+   otherwise make every pair a candidate, quadratic in memory (14 GB for 50,000 such cases).
+   The exact cosine is then computed for each candidate pair; two documents about the same
+   service item get ``ITEM_BONUS`` added, so that moderately similar text about one item
+   joins (a same-item pair is only considered when its cut product reaches ``CANDIDATE``).
 4. Pairs at or above ``THRESHOLD`` link documents; each connected group is then split by
    average linkage cut at ``LINKAGE``, so that a chain A~B~C whose ends are unlike
    (the same complaint about two different estates) does not become one cluster.
@@ -49,6 +52,10 @@ MAX_DF_FLOOR = 250
 TOP_TERMS = 40
 # A cut pair scoring below this is not a candidate (the cut product never exceeds the exact one).
 CANDIDATE = 0.1
+# The candidates a document keeps (its best, among the later documents), and the most products
+# one block of the candidate product may hold (about 12 bytes each while it is made).
+NEIGHBOURS = 50
+BLOCK_PRODUCTS = 4_000_000
 # Pairs at or above THRESHOLD link documents; a linked group is cut where the average cosine
 # between two of its parts falls below LINKAGE (both chosen by reading the clusters of the
 # public hot-issue messages: docs/benchmarks.md).
@@ -214,10 +221,10 @@ def _vectorise(docs: Sequence[Document], *, background_from: int = 0) -> _Space:
     import scipy.sparse as sp
 
     texts = [_parts(d.title, d.body) for d in docs]
-    codes = _folded_codes("\0".join(texts) + "\0").astype(np.uint64)
-    owner = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])
+    codes = _folded_codes("\0".join(texts) + "\0")
+    owner = np.repeat(np.arange(len(texts), dtype=np.int32), [len(t) + 1 for t in texts])
     valid = (codes[:-1] != 0) & (codes[1:] != 0)
-    keys = (codes[:-1][valid] << np.uint64(21)) | codes[1:][valid]
+    keys = (codes[:-1][valid].astype(np.uint64) << np.uint64(21)) | codes[1:][valid]
     vocabulary, column = np.unique(keys, return_inverse=True)
     counts = sp.csr_matrix(
         (np.ones(len(column), dtype=np.float32), (owner[:-1][valid], column)),
@@ -260,17 +267,23 @@ def _heaviest(matrix: Any, k: int) -> Any:
 
 
 def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
-    """The pairs (i < j) whose similarity (cosine, plus the item bonus) reaches ``threshold``."""
+    """The pairs (i < j) whose similarity (cosine, plus the item bonus) reaches ``threshold``,
+    at most ``NEIGHBOURS`` for each i."""
     import numpy as np
 
     cut = _heaviest(space.matrix, TOP_TERMS)
     cut_t = cut.T.tocsr()
     left, right = [], []
-    for start in range(0, cut.shape[0], _CHUNK):
-        block = (cut[start : start + _CHUNK] @ cut_t).tocoo()
+    for start, stop in _blocks(cut):
+        block = cut[start:stop] @ cut_t
+        block = block.tocoo()
         chosen = (block.data >= CANDIDATE) & (block.row + start < block.col)
-        left.append(block.row[chosen] + start)
-        right.append(block.col[chosen])
+        best = _heaviest(
+            _csr(block.data[chosen], block.row[chosen], block.col[chosen], block.shape),
+            NEIGHBOURS,
+        ).tocoo()
+        left.append(best.row + start)
+        right.append(best.col)
     i = np.concatenate(left) if left else np.zeros(0, dtype=np.int64)
     j = np.concatenate(right) if right else np.zeros(0, dtype=np.int64)
     sims = np.zeros(len(i), dtype=np.float32)
@@ -283,30 +296,58 @@ def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
     return i[chosen], j[chosen], sims[chosen]
 
 
+def _csr(data: Any, rows: Any, columns: Any, shape: tuple[int, int]) -> Any:
+    import scipy.sparse as sp
+
+    return sp.csr_matrix((data, (rows, columns)), shape=shape)
+
+
+def _blocks(cut: Any) -> Iterable[tuple[int, int]]:
+    """Ranges of rows whose products with all rows stay within ``BLOCK_PRODUCTS``, from an
+    upper bound for each row: the sum of its bigrams' document counts, at most every row."""
+    import numpy as np
+
+    n = cut.shape[0]
+    present = cut.copy()
+    present.data[:] = 1
+    counts = np.asarray(present.sum(axis=0)).ravel()
+    bound = np.minimum(present @ counts, n)
+    start, total = 0, 0.0
+    for row, products in enumerate(bound):
+        if row > start and total + products > BLOCK_PRODUCTS:
+            yield start, row
+            start, total = row, 0.0
+        total += products
+    if start < n:
+        yield start, n
+
+
 def _groups(n: int, i: Any, j: Any, sims: Any, threshold: float) -> list[Any]:
     """Connected groups of the pairs at or above ``threshold``; a group too large for a dense
-    matrix is split again at a higher threshold."""
+    matrix is split again at a higher threshold (by steps of 0.05, up to 0.95). One level at
+    a time, keeping only the large groups' pairs: a flood of near-duplicates needs a dozen
+    levels, and holding every level's pairs at once would take a gigabyte."""
     import numpy as np
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
-    chosen = sims >= threshold
-    graph = sp.coo_matrix((sims[chosen], (i[chosen], j[chosen])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels)
     groups = []
-    for label in np.flatnonzero(sizes >= 2):
-        members = np.flatnonzero(labels == label)
-        if len(members) <= MAX_DENSE or threshold >= 0.95:
-            groups.append(members)
-            continue
-        inside = np.isin(i, members) & np.isin(j, members)
-        local = {int(m): k for k, m in enumerate(members)}
-        li = np.array([local[int(x)] for x in i[inside]])
-        lj = np.array([local[int(x)] for x in j[inside]])
-        for sub in _groups(len(members), li, lj, sims[inside], threshold + 0.05):
-            groups.append(members[sub])
-    return groups
+    while True:
+        chosen = sims >= threshold
+        i, j, sims = i[chosen], j[chosen], sims[chosen]
+        graph = sp.coo_matrix((sims, (i, j)), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        sizes = np.bincount(labels)
+        last = threshold >= 0.95
+        large = sizes > MAX_DENSE
+        for label in np.flatnonzero((sizes >= 2) & (~large | last)):
+            groups.append(np.flatnonzero(labels == label))
+        if last or not large.any():
+            return groups
+        # The pairs inside the large groups (both ends are in the same one) go on.
+        inside = large[labels[i]]
+        i, j, sims = i[inside], j[inside], sims[inside]
+        threshold += 0.05
 
 
 def _dense_block(space: _Space, members: Any) -> Any:
@@ -374,7 +415,11 @@ def find_clusters(
     middle = start + (end - start) / 2 if start and end else None
     clusters = []
     for group in _groups(len(docs), i, j, sims, threshold):
-        for members in _average_linkage(space, items, group, linkage):
+        # A group still too large for a dense matrix is linked at 0.95: near-duplicates all.
+        parts = (
+            _average_linkage(space, items, group, linkage) if len(group) <= MAX_DENSE else [group]
+        )
+        for members in parts:
             if len(members) >= min_size:
                 clusters.append(_describe(space, docs, members, middle))
     ranked = rank(clusters, by)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from doudi.accounts.access import AnyUser
     from doudi.directory.models import Centre
 
-# Clustering a month of a big centre takes seconds (14 s for 30,000 cases, 1 s for 4,000:
+# Clustering a month of a big centre takes seconds (5 s for 30,000 cases, 0.4 s for 4,000:
 # docs/benchmarks.md), so a result is kept, and shown while it is younger than FRESH even if
 # cases came in since; older, it is recomputed if the cases changed (their count or latest id).
 # tasks.warm_recurring_problems keeps the task force's default view fresh.

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pytest
+
 from doudi.lib import clustering
 from doudi.lib.clustering import Document
 
@@ -165,3 +168,50 @@ def test_a_large_issue_s_signature_keeps_its_own_words() -> None:
     ]
     signature = clustering.signature_of(issue, _noise(100, 1000))
     assert clustering.match(signature, "又一次社保卡补办被退回", "补办社保卡要原单位证明") >= 0.2
+
+
+def _flood(count: int) -> list[Document]:
+    """One problem told almost alike by ``count`` reporters (a system down for a week)."""
+    return [
+        Document(
+            key=n,
+            title="不动产登记系统故障无法办理",
+            body=f"第{n % 7}次去不动产登记窗口，系统故障，无法办理抵押登记。",
+            reporter=f"p{n}",
+            at=T0,
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_flood_of_look_alikes_keeps_its_neighbours_bounded_and_still_clusters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every pair of 240 look-alikes is a candidate (fewer than MAX_DF_FLOOR: their words are not
+    # common); each keeps only its NEIGHBOURS best later ones, and the products are taken a few
+    # rows at a time.
+    monkeypatch.setattr(clustering, "NEIGHBOURS", 5)
+    monkeypatch.setattr(clustering, "BLOCK_PRODUCTS", 1000)
+    flood = _flood(240)
+    space = clustering._vectorise(flood)
+    blocks = list(clustering._blocks(clustering._heaviest(space.matrix, clustering.TOP_TERMS)))
+    assert len(blocks) == 60  # each row may meet all 240: 4 rows within 1,000 products
+    assert blocks[0][0] == 0 and blocks[-1][1] == 240
+    assert [start for start, _ in blocks[1:]] == [stop for _, stop in blocks[:-1]]
+    items = np.array([""] * len(flood), dtype=object)
+    i, _, _ = clustering._pairs(space, items, clustering.THRESHOLD)
+    assert np.bincount(i).max() <= 5
+    assert len(i) >= 5 * 230  # the first 235 have 5 later look-alikes each
+    clusters = clustering.find_clusters([*flood, *_noise(200, 1000)])
+    assert set(clusters[0].keys) == set(range(240))
+
+
+def test_a_group_too_large_for_a_dense_matrix_is_split_level_by_level(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(clustering, "MAX_DENSE", 3)
+    # 0-1-2-3 linked at 0.5, but 1-2 only at 0.3: too large at 0.2, split in two at 0.35.
+    i, j = np.array([0, 1, 2, 5]), np.array([1, 2, 3, 6])
+    sims = np.array([0.5, 0.3, 0.5, 0.9], dtype=np.float32)
+    found = clustering._groups(8, i, j, sims, 0.2)
+    assert sorted(map(list, found)) == [[0, 1], [2, 3], [5, 6]]
