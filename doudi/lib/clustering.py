@@ -6,13 +6,15 @@ Pure numpy, scipy and jieba, no Django. ``find_clusters`` works in these steps:
 1. A document's text is its title twice and the first ``BODY_CHARS`` characters of its body,
    full-width letters and digits folded, lower-cased; any other character cuts it into runs.
 2. Its features are the character bigrams inside the runs, TF-IDF with sublinear term
-   frequency, rows L2-normalised. Bigrams found in one document only, or in more than
-   ``MAX_DF`` of them and at least ``MAX_DF_FLOOR`` (小区, 问题, 反映 …), are dropped. The
-   bigrams of all documents are made at once with numpy: segmenting with jieba would take
-   7 s for 4,000 messages.
+   frequency, rows L2-normalised. Bigrams found in one document only are dropped; words every
+   complaint uses (小区, 问题, 反映 …) stay, weighing little through their inverse document
+   frequency. (They were once dropped above a share of the documents, and then a problem that
+   was many of a period's cases — a system down for a week — lost its own words with them and
+   fell apart.) The bigrams of all documents are made at once with numpy: segmenting with
+   jieba would take 7 s for 4,000 messages.
 3. Candidate pairs come from the product of the vectors cut to their ``TOP_TERMS`` heaviest
    bigrams: the full product is quadratic in the common bigrams (20 s for 30,000 documents,
-   1 s when cut). Each document keeps its ``NEIGHBOURS`` best candidates among the later
+   a few seconds when cut). Each document keeps its ``NEIGHBOURS`` best candidates among the later
    ones, and the product is taken in blocks of rows whose size is bounded by ``BLOCK_PRODUCTS``:
    a period in which thousands of cases tell the same story (a system down for a week) would
    otherwise make every pair a candidate, quadratic in memory (14 GB for 50,000 such cases).
@@ -45,10 +47,6 @@ from functools import lru_cache
 from typing import Any
 
 BODY_CHARS = 600
-MAX_DF = 0.05
-# A bigram is common only if it is also in at least this many documents: one problem that is
-# many of a period's cases (a system down for a week) must not lose its own words as common.
-MAX_DF_FLOOR = 250
 TOP_TERMS = 40
 # A cut pair scoring below this is not a candidate (the cut product never exceeds the exact one).
 CANDIDATE = 0.1
@@ -213,10 +211,8 @@ def _term(code: int) -> str:
     return chr(code >> 21) + chr(code & 0x1FFFFF)
 
 
-def _vectorise(docs: Sequence[Document], *, background_from: int = 0) -> _Space:
-    """TF-IDF of the documents' bigrams. A bigram in more than MAX_DF of the documents from
-    ``background_from`` on is common and left out; a signature passes its own documents first
-    so that their shared bigrams, however many they are, never count as common."""
+def _vectorise(docs: Sequence[Document]) -> _Space:
+    """TF-IDF of the documents' bigrams."""
     import numpy as np
     import scipy.sparse as sp
 
@@ -235,16 +231,11 @@ def _vectorise(docs: Sequence[Document], *, background_from: int = 0) -> _Space:
     n = len(docs)
     idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
     counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
-    # The common bigrams are left out of the vectors altogether; the bigrams of one document
-    # only count in its length (they are part of what makes it unlike the others) but are then
-    # dropped, since they add nothing to any product.
-    background = counts[background_from:]
-    background_df = np.bincount(background.indices, minlength=len(vocabulary))
-    common = background_df > max(MAX_DF * background.shape[0], MAX_DF_FLOOR)
-    counts.data[common[counts.indices]] = 0
+    # The bigrams of one document only count in its length (they are part of what makes it
+    # unlike the others) but are then dropped, since they add nothing to any product.
     norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
     norms[norms == 0] = 1
-    kept = np.flatnonzero((df >= 2) & ~common)
+    kept = np.flatnonzero(df >= 2)
     counts = counts[:, kept].tocsr()
     idf = idf[kept]
     matrix = sp.csr_matrix(sp.diags(1 / norms).dot(counts), dtype=np.float32)
@@ -502,7 +493,7 @@ def signature_of(docs: Sequence[Document], background: Sequence[Document] = ()) 
     if not docs:
         return Signature({}, {}, 1.0)
 
-    space = _vectorise(everything, background_from=len(docs))
+    space = _vectorise(everything)
     return _describe(space, everything, np.arange(len(docs)), None).signature
 
 
