@@ -67,7 +67,6 @@ SIGNATURE_TERMS = 80
 # A document whose cosine with a signature reaches this matches it (bench/clusters.py).
 MATCH_THRESHOLD = 0.2
 LABEL_WORDS = 3
-_CHUNK = 2000
 _NOT_A_LABEL = re.compile(r"^[\da-z]+$")
 # Place names as the public messages mask them (A市, A3区): in every title of a district.
 _MASKED_PLACE = re.compile(r"[a-z]\d*[市区县]")
@@ -266,8 +265,7 @@ def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
     cut_t = cut.T.tocsr()
     left, right = [], []
     for start, stop in _blocks(cut):
-        block = cut[start:stop] @ cut_t
-        block = block.tocoo()
+        block = (cut[start:stop] @ cut_t).tocoo()
         chosen = (block.data >= CANDIDATE) & (block.row + start < block.col)
         best = _heaviest(
             _csr(block.data[chosen], block.row[chosen], block.col[chosen], block.shape),
