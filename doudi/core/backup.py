@@ -196,6 +196,11 @@ def restore(path: Path, *, force: bool = False, progress: Progress | None = None
             args, env = _pg_args("pg_restore")
             _run([*args, "--clean", "--if-exists", "--no-owner", "--single-transaction",
                   str(Path(work) / "db.pgdump")], env)  # fmt: skip
+            # pg_restore brings no planner statistics: until autovacuum gets to a million
+            # fresh rows, the case list and search chose plans for empty tables (seconds).
+            say(_("更新查询统计…"))
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         say(_("恢复附件…"))
         _swap(Path(work) / "attachments", _attachments())
         say(_("检查数据库结构…"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from PIL import Image
 
 from doudi.cases.actions import Intake, Reporter, Upload, case_register
@@ -64,6 +65,18 @@ def test_a_backup_round_trips(org: Org, people: Personas, tmp_path: Path) -> Non
     case = Case.objects.get()
     assert case.reporter_phone == "13800001234"  # decrypts with the same keys
     assert stored.read_bytes() == image
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's pages carry sqlite_stat1")
+def test_a_restore_leaves_the_planner_its_statistics(
+    org: Org, people: Personas, tmp_path: Path
+) -> None:
+    register(org, people, "备份前的案件")
+    made = backup(tmp_path)
+    restore(made.path, force=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'cases_case'")
+        assert cursor.fetchone()[0] > 0  # only ANALYZE fills pg_stats
 
 
 def test_a_backup_of_another_kind_is_refused(tmp_path: Path) -> None:
