@@ -51,9 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +60,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api_load import DOUDI, free_port  # noqa: E402
+from bench.api_load import DOUDI, doudi_output, free_port, wait_for_server  # noqa: E402
 from bench.casetext import CaseText  # noqa: E402
 
 PASSWORD = "doudi-demo-2026"  # noqa: S105 - the demo users' published password
@@ -268,6 +266,16 @@ class Session:
 # --- measurement ------------------------------------------------------------------------------
 
 
+async def attempt(awaitable: Any, timeout: float) -> tuple[Any, str]:
+    """The awaitable's result and ""; or None and what went wrong ("timeout", "connection: …")."""
+    try:
+        return await asyncio.wait_for(awaitable, timeout), ""
+    except TimeoutError:
+        return None, "timeout"
+    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
+        return None, f"connection: {type(error).__name__}"
+
+
 def percentile(values: list[float], share: float) -> float | None:
     if not values:
         return None
@@ -350,28 +358,27 @@ class Run:
             ensure_ascii=False,
         ).encode()
 
-    async def create(self, pool: Pool, index: int, due: float, nonce: str) -> None:
-        minute = int((due - self.start) // 60)
-        body = self.body()
-        raw = request_bytes(
+    def create_request(self, key: str) -> bytes:
+        """``POST /api/v1/cases`` with a new case's body under the idempotency ``key``."""
+        return request_bytes(
             "POST",
             "/api/v1/cases",
             self.port,
             {
                 "Content-Type": "application/json",
                 "Authorization": f"Bearer {self.token}",
-                "Idempotency-Key": f"{nonce}-{index}",
+                "Idempotency-Key": key,
             },
-            body,
+            self.body(),
         )
-        kind = ""
-        try:
-            status, _, answer, sent = await asyncio.wait_for(pool.send(raw), self.timeout)
-        except TimeoutError:
-            kind = "timeout"
-        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
-            kind = f"connection: {type(error).__name__}"
-        else:
+
+    async def create(self, pool: Pool, index: int, due: float, nonce: str) -> None:
+        minute = int((due - self.start) // 60)
+        sent_back, kind = await attempt(
+            pool.send(self.create_request(f"{nonce}-{index}")), self.timeout
+        )
+        if sent_back is not None:
+            status, _, answer, sent = sent_back
             done = time.monotonic()
             kind = str(status)
             if 200 <= status < 300:
@@ -409,28 +416,21 @@ class Run:
         return pool
 
     async def poll(self, reader: str, stop: asyncio.Event) -> None:
+        session = Session(self.port)
+        extra = {}
         if reader == "leader_token":
-            session = Session(self.port)
             extra = {"Authorization": f"Bearer {self.leader_token}"}
         else:
-            session = Session(self.port)
             await session.login(reader)
-            extra = {}
         round_index = 0
         while not stop.is_set():
             for path in POLLS[reader]:
                 name = f"{reader} {path}"
                 begun = time.monotonic()
                 minute = max(0, int((begun - self.start) // 60))
-                try:
-                    status, _, _ = await asyncio.wait_for(
-                        session.fetch("GET", path, extra=extra), self.timeout
-                    )
-                    kind = str(status)
-                except TimeoutError:
-                    kind = "timeout"
-                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
-                    kind = f"connection: {type(error).__name__}"
+                fetched, kind = await attempt(session.fetch("GET", path, extra=extra), self.timeout)
+                if fetched is not None:
+                    kind = str(fetched[0])
                 ms = (time.monotonic() - begun) * 1000
                 for tally in (self.polls[name], self.poll_minutes[minute]):
                     tally.statuses[kind] += 1
@@ -464,17 +464,7 @@ class Run:
         # Warm up (not counted): a few creates. The pages are first read in the measured run.
         warm = Pool(self.port, 4)
         for index in range(20):
-            raw = request_bytes(
-                "POST",
-                "/api/v1/cases",
-                self.port,
-                {
-                    "Content-Type": "application/json",
-                    "Authorization": f"Bearer {self.token}",
-                    "Idempotency-Key": f"warm-{index}-{secrets.token_hex(4)}",
-                },
-                self.body(),
-            )
+            raw = self.create_request(f"warm-{index}-{secrets.token_hex(4)}")
             status, _, answer, _ = await warm.send(raw)
             if status != 201:
                 raise RuntimeError(f"warm-up create: HTTP {status} {answer[:300]!r}")
@@ -656,13 +646,6 @@ def fresh_postgres(database_url: str) -> None:
         db.execute(f'CREATE DATABASE "{name}"')
 
 
-def doudi(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [*DOUDI, *args], env=env, check=True, cwd=ROOT, capture_output=True, text=True
-    )
-    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-
-
 def log_problems(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     bad = [
@@ -759,9 +742,9 @@ def main() -> None:
         env["REDIS_URL"] = args.redis_url
     subprocess.run([*DOUDI, "setup", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*DOUDI, "demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    token = doudi(env, "token", "create", "--integration", "soak", "--centre", "SFQ")
-    leader_token = doudi(env, "token", "create", "--user", "leader", "--name", "soak")
-    items = [tuple(pair) for pair in json.loads(doudi(env, "shell", "-c", ITEMS))]
+    token = doudi_output(env, "token", "create", "--integration", "soak", "--centre", "SFQ")
+    leader_token = doudi_output(env, "token", "create", "--user", "leader", "--name", "soak")
+    items = [tuple(pair) for pair in json.loads(doudi_output(env, "shell", "-c", ITEMS))]
     port = free_port()
     logs = Path(data_dir)
     out_files = [
@@ -794,17 +777,7 @@ def main() -> None:
     }
     failures: list[str] = []
     try:
-        for _ in range(150):
-            try:
-                request = urllib.request.Request(
-                    base + "/healthz", headers={"X-Forwarded-Proto": "https"}
-                )
-                urllib.request.urlopen(request, timeout=2).close()
-                break
-            except urllib.error.HTTPError:
-                break  # answering (503 until the worker's first heartbeat)
-            except OSError:
-                time.sleep(0.2)
+        wait_for_server(base, timeout=120)  # /healthz: exempt from the HTTPS redirect
         master = server.pid
         first_workers = set(children(master))
         run = Run(
@@ -848,7 +821,7 @@ def main() -> None:
                 process.kill()
         for handle in out_files:
             handle.close()
-    after = json.loads(doudi(env, "shell", "-c", AFTER))
+    after = json.loads(doudi_output(env, "shell", "-c", AFTER))
 
     seconds = client["elapsed_s"]
     # Server CPU (web, worker, database) per case stored while the load ran, polls included:

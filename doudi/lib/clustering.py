@@ -260,6 +260,7 @@ def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
     """The pairs (i < j) whose similarity (cosine, plus the item bonus) reaches ``threshold``,
     at most ``NEIGHBOURS`` for each i."""
     import numpy as np
+    import scipy.sparse as sp
 
     cut = _heaviest(space.matrix, TOP_TERMS)
     cut_t = cut.T.tocsr()
@@ -267,10 +268,8 @@ def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
     for start, stop in _blocks(cut):
         block = (cut[start:stop] @ cut_t).tocoo()
         chosen = (block.data >= CANDIDATE) & (block.row + start < block.col)
-        best = _heaviest(
-            _csr(block.data[chosen], block.row[chosen], block.col[chosen], block.shape),
-            NEIGHBOURS,
-        ).tocoo()
+        candidates = (block.data[chosen], (block.row[chosen], block.col[chosen]))
+        best = _heaviest(sp.csr_matrix(candidates, shape=block.shape), NEIGHBOURS).tocoo()
         left.append(best.row + start)
         right.append(best.col)
     i = np.concatenate(left) if left else np.zeros(0, dtype=np.int64)
@@ -283,12 +282,6 @@ def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
     sims += ITEM_BONUS * ((items[i] == items[j]) & (items[i] != ""))
     chosen = sims >= threshold
     return i[chosen], j[chosen], sims[chosen]
-
-
-def _csr(data: Any, rows: Any, columns: Any, shape: tuple[int, int]) -> Any:
-    import scipy.sparse as sp
-
-    return sp.csr_matrix((data, (rows, columns)), shape=shape)
 
 
 def _blocks(cut: Any) -> Iterable[tuple[int, int]]:
