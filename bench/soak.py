@@ -53,6 +53,7 @@ import tempfile
 import time
 import urllib.parse
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -508,21 +509,24 @@ class Run:
 # --- processes --------------------------------------------------------------------------------
 
 
+def proc_stats() -> Iterator[tuple[int, str]]:
+    """Each running process's id and /proc/PID/stat line."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+
+
 def children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
         return [int(p) for p in text.split()]
     except OSError:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-        return found
+        return [
+            child for child, stat in proc_stats() if int(stat.rsplit(")", 1)[1].split()[1]) == pid
+        ]
 
 
 def processes(master: int, pids: dict[str, int]) -> list[tuple[str, int]]:
@@ -609,15 +613,10 @@ def shared_servers_cpu() -> dict[str, float]:
     """CPU seconds so far of the PostgreSQL server (the postmaster with its ended children, as
     it reaped them, and the running ones) and of Redis, found by process name."""
     stats = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                text = (entry / "stat").read_text()
-            except OSError:
-                continue
-            name = text[text.index("(") + 1 : text.rindex(")")]
-            fields = text.rsplit(")", 1)[1].split()
-            stats[int(entry.name)] = (name, int(fields[1]), [int(v) for v in fields[11:15]])
+    for pid, text in proc_stats():
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        stats[pid] = (name, int(fields[1]), [int(v) for v in fields[11:15]])
     tick = os.sysconf("SC_CLK_TCK")
     found: dict[str, float] = {}
     for _pid, (name, parent, (utime, stime, cutime, cstime)) in stats.items():
