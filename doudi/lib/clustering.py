@@ -10,8 +10,8 @@ Pure numpy, scipy and jieba, no Django. ``find_clusters`` works in these steps:
    complaint uses (小区, 问题, 反映 …) stay, weighing little through their inverse document
    frequency. (They were once dropped above a share of the documents, and then a problem that
    was many of a period's cases — a system down for a week — lost its own words with them and
-   fell apart.) The bigrams of all documents are made at once with numpy: segmenting with
-   jieba would take 7 s for 4,000 messages.
+   fell apart.) The bigrams are made with numpy arrays, a chunk of documents at a time:
+   segmenting with jieba would take 7 s for 4,000 messages.
 3. Candidate pairs come from the product of the vectors cut to their ``TOP_TERMS`` heaviest
    bigrams: the full product is quadratic in the common bigrams (20 s for 30,000 documents,
    a few seconds when cut). Each document keeps its ``NEIGHBOURS`` best candidates among the later
@@ -25,8 +25,9 @@ Pure numpy, scipy and jieba, no Django. ``find_clusters`` works in these steps:
    average linkage cut at ``LINKAGE``, so that a chain A~B~C whose ends are unlike
    (the same complaint about two different estates) does not become one cluster.
 5. Every cluster of at least ``min_size`` documents gets its size, its distinct reporters, its
-   counts in the first and the second half of the period, a label (the words of its titles
-   that are frequent in it and rare elsewhere) and its documents, the most central first.
+   counts in the first and the second half of the period and its documents, the most central
+   first; the first clusters of the ranking also get a label (the words of their titles that
+   are frequent in them and rare elsewhere).
 
 A ``Signature`` keeps a cluster's heaviest bigrams with their weights, so that a later
 document can be compared with it (``match``) without the documents it was made from.
@@ -41,7 +42,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -50,10 +51,12 @@ BODY_CHARS = 600
 TOP_TERMS = 40
 # A cut pair scoring below this is not a candidate (the cut product never exceeds the exact one).
 CANDIDATE = 0.1
-# The candidates a document keeps (its best, among the later documents), and the most products
-# one block of the candidate product may hold (about 12 bytes each while it is made).
+# The candidates a document keeps (its best, among the later documents), the most products one
+# block of the candidate product may hold (about 20 bytes each while it is made), and the
+# candidate pairs whose exact cosines are computed at once.
 NEIGHBOURS = 50
-BLOCK_PRODUCTS = 4_000_000
+BLOCK_PRODUCTS = 1_000_000
+EXACT_PAIRS = 20_000
 # Pairs at or above THRESHOLD link documents; a linked group is cut where the average cosine
 # between two of its parts falls below LINKAGE (both chosen by reading the clusters of the
 # public hot-issue messages: docs/benchmarks.md).
@@ -101,7 +104,6 @@ class Cluster:
     recent: int  # documents in the second half
     label: tuple[str, ...]
     cohesion: float  # mean cosine of the documents with their centroid
-    signature: Signature = field(repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -211,7 +213,68 @@ def _term(code: int) -> str:
 
 
 def _vectorise(docs: Sequence[Document]) -> _Space:
-    """TF-IDF of the documents' bigrams."""
+    """TF-IDF of the documents' bigrams, rows of unit length. Counted a chunk of documents
+    at a time (each with its own vocabulary, mapped onto the common one at the end): done at
+    once, the arrays of every character's code, owner and bigram took about 50 bytes per
+    character, 225 MB for a month of 36,000 cases, ten times the matrix itself."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    pieces = [_counts(docs[start:stop]) for start, stop in _text_chunks(docs)]
+    vocabulary = np.unique(np.concatenate([local for local, _ in pieces]))
+    counts = sp.vstack(
+        [
+            sp.csr_matrix(
+                (part.data, np.searchsorted(vocabulary, local)[part.indices], part.indptr),
+                shape=(part.shape[0], len(vocabulary)),
+            )
+            for local, part in pieces
+        ],
+        format="csr",
+    )
+    del pieces
+    n = len(docs)
+    df = np.bincount(counts.indices, minlength=len(vocabulary))
+    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+    data = (1 + np.log(counts.data)) * idf[counts.indices]
+    # The bigrams of one document only count in its length (they are part of what makes it
+    # unlike the others) but are then dropped, since they add nothing to any product.
+    lengths = np.diff(counts.indptr)
+    norms = np.sqrt(sp.csr_matrix((data * data, counts.indices, counts.indptr)).sum(axis=1).A1)
+    norms[norms == 0] = 1
+    data = (data * np.repeat(1 / norms, lengths)).astype(np.float32)
+    shared = df >= 2
+    kept = shared[counts.indices]
+    column = np.cumsum(shared) - 1
+    indptr = np.concatenate([[0], np.cumsum(kept)])[counts.indptr]
+    matrix = sp.csr_matrix(
+        (data[kept], column[counts.indices[kept]].astype(np.int32), indptr),
+        shape=(n, int(shared.sum())),
+    )
+    every = np.log((1 + n) / (1 + df[df > 0])) + 1
+    return _Space(
+        matrix, vocabulary[shared], idf[shared], float(np.median(every)) if len(every) else 1.0
+    )
+
+
+CHUNK_CHARS = 500_000
+
+
+def _text_chunks(docs: Sequence[Document]) -> Iterable[tuple[int, int]]:
+    """Ranges of documents whose compared texts hold about ``CHUNK_CHARS`` characters."""
+    start, total = 0, 0
+    for n, doc in enumerate(docs):
+        total += len(doc.title) * 2 + min(len(doc.body), BODY_CHARS) + 3
+        if total >= CHUNK_CHARS:
+            yield start, n + 1
+            start, total = n + 1, 0
+    if start < len(docs):
+        yield start, len(docs)
+
+
+def _counts(docs: Sequence[Document]) -> tuple[Any, Any]:
+    """The bigram codes the documents use, sorted, and a csr of how often each document uses
+    each of them."""
     import numpy as np
     import scipy.sparse as sp
 
@@ -220,40 +283,45 @@ def _vectorise(docs: Sequence[Document]) -> _Space:
     owner = np.repeat(np.arange(len(texts), dtype=np.int32), [len(t) + 1 for t in texts])
     valid = (codes[:-1] != 0) & (codes[1:] != 0)
     keys = (codes[:-1][valid].astype(np.uint64) << np.uint64(21)) | codes[1:][valid]
-    vocabulary, column = np.unique(keys, return_inverse=True)
+    local, column = np.unique(keys, return_inverse=True)
     counts = sp.csr_matrix(
         (np.ones(len(column), dtype=np.float32), (owner[:-1][valid], column)),
-        shape=(len(docs), len(vocabulary)),
+        shape=(len(docs), len(local)),
     )
     counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=len(vocabulary))
-    n = len(docs)
-    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
-    # The bigrams of one document only count in its length (they are part of what makes it
-    # unlike the others) but are then dropped, since they add nothing to any product.
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-    norms[norms == 0] = 1
-    kept = np.flatnonzero(df >= 2)
-    counts = counts[:, kept].tocsr()
-    idf = idf[kept]
-    matrix = sp.csr_matrix(sp.diags(1 / norms).dot(counts), dtype=np.float32)
-    every = np.log((1 + n) / (1 + df[df > 0])) + 1
-    return _Space(matrix, vocabulary[kept], idf, float(np.median(every)) if len(every) else 1.0)
+    return local, counts
 
 
 def _heaviest(matrix: Any, k: int) -> Any:
-    """Each row cut to its ``k`` largest entries."""
+    """Each row of a csr cut to its ``k`` largest entries (values at most 1). A span of rows at
+    a time, so that the sort's arrays stay small."""
     import numpy as np
     import scipy.sparse as sp
 
-    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    order = np.lexsort((-matrix.data, rows))
-    rank_in_row = np.arange(len(order)) - matrix.indptr[rows[order]]
-    keep = order[rank_in_row < k]
-    return sp.csr_matrix(
-        (matrix.data[keep], (rows[keep], matrix.indices[keep])), shape=matrix.shape
-    )
+    lengths = np.diff(matrix.indptr)
+    keep = []
+    for start, stop in _row_spans(matrix.indptr, 1_000_000):
+        low, high = matrix.indptr[start], matrix.indptr[stop]
+        rows = np.repeat(np.arange(stop - start), lengths[start:stop])
+        # Row by row, largest first: one sort of (2 row - value), since values are at most 1.
+        order = np.argsort(rows * 2.0 - matrix.data[low:high], kind="stable")
+        rank_in_row = np.arange(high - low) - (matrix.indptr[start:stop] - low)[rows[order]]
+        keep.append(np.sort(order[rank_in_row < k]) + low)
+    chosen = np.concatenate(keep) if keep else np.zeros(0, dtype=np.int64)
+    indptr = np.concatenate([[0], np.cumsum(np.minimum(lengths, k))])
+    return sp.csr_matrix((matrix.data[chosen], matrix.indices[chosen], indptr), shape=matrix.shape)
+
+
+def _row_spans(indptr: Any, entries: int) -> Iterable[tuple[int, int]]:
+    """Ranges of a csr's rows holding at most ``entries`` entries (or one row, if larger)."""
+    import numpy as np
+
+    n, start = len(indptr) - 1, 0
+    while start < n:
+        stop = int(np.searchsorted(indptr, indptr[start] + entries, side="right")) - 1
+        stop = min(max(stop, start + 1), n)
+        yield start, stop
+        start = stop
 
 
 def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
@@ -266,19 +334,24 @@ def _pairs(space: _Space, items: Any, threshold: float) -> tuple[Any, Any, Any]:
     cut_t = cut.T.tocsr()
     left, right = [], []
     for start, stop in _blocks(cut):
-        block = (cut[start:stop] @ cut_t).tocoo()
-        chosen = (block.data >= CANDIDATE) & (block.row + start < block.col)
-        candidates = (block.data[chosen], (block.row[chosen], block.col[chosen]))
-        best = _heaviest(sp.csr_matrix(candidates, shape=block.shape), NEIGHBOURS).tocoo()
-        left.append(best.row + start)
-        right.append(best.col)
-    i = np.concatenate(left) if left else np.zeros(0, dtype=np.int64)
-    j = np.concatenate(right) if right else np.zeros(0, dtype=np.int64)
+        block = cut[start:stop] @ cut_t
+        rows = np.repeat(np.arange(start, stop, dtype=np.int32), np.diff(block.indptr))
+        chosen = (block.data >= CANDIDATE) & (rows < block.indices)
+        indptr = np.concatenate([[0], np.cumsum(chosen)])[block.indptr]
+        candidates = sp.csr_matrix(
+            (block.data[chosen], block.indices[chosen], indptr), shape=block.shape
+        )
+        del block, rows, chosen
+        best = _heaviest(candidates, NEIGHBOURS)
+        left.append(np.repeat(np.arange(start, stop, dtype=np.int32), np.diff(best.indptr)))
+        right.append(best.indices)
+    i = np.concatenate(left) if left else np.zeros(0, dtype=np.int32)
+    j = np.concatenate(right) if right else np.zeros(0, dtype=np.int32)
     sims = np.zeros(len(i), dtype=np.float32)
-    for start in range(0, len(i), 50_000):
-        a, b = i[start : start + 50_000], j[start : start + 50_000]
+    for start in range(0, len(i), EXACT_PAIRS):
+        a, b = i[start : start + EXACT_PAIRS], j[start : start + EXACT_PAIRS]
         products = space.matrix[a].multiply(space.matrix[b])
-        sims[start : start + 50_000] = np.asarray(products.sum(axis=1)).ravel()
+        sims[start : start + EXACT_PAIRS] = np.asarray(products.sum(axis=1)).ravel()
     sims += ITEM_BONUS * ((items[i] == items[j]) & (items[i] != ""))
     chosen = sims >= threshold
     return i[chosen], j[chosen], sims[chosen]
@@ -405,10 +478,11 @@ def find_clusters(
             if len(members) >= min_size:
                 clusters.append(_describe(space, docs, members, middle))
     ranked = rank(clusters, by)
-    by_key = {d.key: d for d in docs}
+    index = {d.key: n for n, d in enumerate(docs)}
     for n, cluster in enumerate(ranked[:labelled]):
-        titles = [by_key[key].title for key in cluster.keys]
-        ranked[n] = replace(cluster, label=label_words(titles, cluster.signature))
+        members = np.array([index[key] for key in cluster.keys])
+        titles = [docs[k].title for k in members]
+        ranked[n] = replace(cluster, label=label_words(titles, _signature(space, members)))
     return ranked
 
 
@@ -417,7 +491,7 @@ def _describe(
 ) -> Cluster:
     import numpy as np
 
-    dense, columns = _dense_block(space, members)
+    dense, _ = _dense_block(space, members)
     centroid = dense.mean(axis=0)
     norm = float(np.linalg.norm(centroid)) or 1.0
     closeness = dense @ (centroid / norm)
@@ -426,15 +500,6 @@ def _describe(
     people = {d.reporter or f"\0{d.key}" for d in chosen}
     dated = [d.at for d in chosen if d.at is not None]
     recent = sum(1 for at in dated if middle is not None and at >= middle)
-    heaviest = np.argsort(-centroid)[:SIGNATURE_TERMS]
-    heaviest = heaviest[centroid[heaviest] > 0]
-    weights = centroid[heaviest] / (float(np.linalg.norm(centroid[heaviest])) or 1.0)
-    terms = [_term(int(code)) for code in space.vocabulary[columns[heaviest]]]
-    signature = Signature(
-        weights={t: float(w) for t, w in zip(terms, weights, strict=True)},
-        idf={t: float(v) for t, v in zip(terms, space.idf[columns[heaviest]], strict=True)},
-        default_idf=space.default_idf,
-    )
     return Cluster(
         keys=tuple(d.key for d in chosen),
         reporters=len(people),
@@ -442,7 +507,25 @@ def _describe(
         recent=recent,
         label=(),
         cohesion=float(closeness.mean()),
-        signature=signature,
+    )
+
+
+def _signature(space: _Space, members: Any) -> Signature:
+    """The heaviest bigrams of the members' centroid. Made only for the clusters that get a
+    label: a month of 36,000 cases has thousands of clusters, and their signatures (two
+    dictionaries of 80 entries each) took 50 MB."""
+    import numpy as np
+
+    dense, columns = _dense_block(space, members)
+    centroid = dense.mean(axis=0)
+    heaviest = np.argsort(-centroid)[:SIGNATURE_TERMS]
+    heaviest = heaviest[centroid[heaviest] > 0]
+    weights = centroid[heaviest] / (float(np.linalg.norm(centroid[heaviest])) or 1.0)
+    terms = [_term(int(code)) for code in space.vocabulary[columns[heaviest]]]
+    return Signature(
+        weights={t: float(w) for t, w in zip(terms, weights, strict=True)},
+        idf={t: float(v) for t, v in zip(terms, space.idf[columns[heaviest]], strict=True)},
+        default_idf=space.default_idf,
     )
 
 
@@ -484,8 +567,7 @@ def signature_of(docs: Sequence[Document], background: Sequence[Document] = ()) 
     if not docs:
         return Signature({}, {}, 1.0)
 
-    space = _vectorise(everything)
-    return _describe(space, everything, np.arange(len(docs)), None).signature
+    return _signature(_vectorise(everything), np.arange(len(docs)))
 
 
 def match(signature: Signature, title: str, body: str) -> float:

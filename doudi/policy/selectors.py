@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from doudi.accounts.models import User
@@ -54,12 +55,15 @@ def _period_cases(centre: Centre, start: date, end: date) -> QuerySet[Case]:
 
 def documents(cases: QuerySet[Case]) -> list[Document]:
     """The cases as documents to cluster: the reporter is their phone or ID hash (an anonymous
-    case counts as a reporter of its own), the item their service item or free-text matter."""
+    case counts as a reporter of its own), the item their service item or free-text matter.
+    Only the head of the text that clustering compares is read, a chunk of rows at a time: a
+    month of a busy centre is tens of thousands of cases."""
+    head = clustering.BODY_CHARS
     rows = cases.values_list(
         "pk",
         "title",
-        "description",
-        "request",
+        Substr("description", 1, head),
+        Substr("request", 1, head),
         "phone_hash",
         "id_hash",
         "registered_at",
@@ -75,7 +79,9 @@ def documents(cases: QuerySet[Case]) -> list[Document]:
             at=at,
             item=f"i{item_id}" if item_id else (f"t{matter.strip()}" if matter.strip() else ""),
         )
-        for pk, title, description, request, phone_hash, id_hash, at, item_id, matter in rows
+        for pk, title, description, request, phone_hash, id_hash, at, item_id, matter in (
+            rows.iterator(chunk_size=2000)
+        )
     ]
 
 

@@ -216,3 +216,44 @@ def test_a_group_too_large_for_a_dense_matrix_is_split_level_by_level(
     sims = np.array([0.5, 0.3, 0.5, 0.9], dtype=np.float32)
     found = clustering._groups(8, i, j, sims, 0.2)
     assert sorted(map(list, found)) == [[0, 1], [2, 3], [5, 6]]
+
+
+def test_counting_a_chunk_at_a_time_gives_the_vectors_of_counting_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [*docs(PARKING), *docs(MIXER, 10), *docs(OTHERS, 20), *_noise(300, 100)]
+    whole = clustering._vectorise(texts)
+    monkeypatch.setattr(clustering, "CHUNK_CHARS", 200)
+    assert len(list(clustering._text_chunks(texts))) > 50
+    chunked = clustering._vectorise(texts)
+    assert np.array_equal(whole.vocabulary, chunked.vocabulary)
+    assert np.array_equal(whole.idf, chunked.idf)
+    assert abs(whole.matrix - chunked.matrix).max() == 0
+    assert chunked.matrix.has_sorted_indices
+    lengths = np.sqrt(np.asarray(chunked.matrix.multiply(chunked.matrix).sum(axis=1)).ravel())
+    # Unit length, less the bigrams of one document only (dropped after the norm was taken).
+    assert (lengths <= 1.0 + 1e-6).all()
+    assert lengths[:4].min() > 0.5  # the parking reports share most of their bigrams
+
+
+def test_the_cut_keeps_each_row_s_largest_entries_span_by_span(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(7)
+    matrix = sp.random(40, 30, density=0.4, format="csr", random_state=3, dtype=np.float32)
+    matrix.data = rng.random(matrix.nnz, dtype=np.float32)
+    spans = list(clustering._row_spans(matrix.indptr, 30))
+    assert spans[0][0] == 0
+    assert spans[-1][1] == 40
+    assert len(spans) > 10
+    assert [start for start, _ in spans[1:]] == [stop for _, stop in spans[:-1]]
+    assert all(matrix.indptr[stop] - matrix.indptr[start] <= 30 for start, stop in spans)
+    monkeypatch.setattr(clustering, "_row_spans", lambda indptr, _: [(0, 7), (7, 8), (8, 40)])
+    cut = clustering._heaviest(matrix, 4)
+    for row in range(40):
+        values = matrix[row].toarray().ravel()
+        expected = np.sort(values[values > 0])[::-1][:4]
+        assert np.array_equal(np.sort(cut[row].data)[::-1], expected)
+        assert set(cut[row].indices) <= set(matrix[row].indices)
