@@ -257,16 +257,26 @@ def case_register(
     unique, so its insert fails and its transaction is rolled back (not looked up first: a
     second call is rare, and every first call would pay for the look-up). Another actor's key
     is refused, so that nobody reaches a case by replaying someone else's key.
+
+    Numbers are unique and increasing at a centre on a day, but not gapless: a registration
+    that fails after taking its number (a database error, a form sent twice at once) leaves
+    that number unused.
     """
     guard("register", "", capabilities=capabilities_of(actor.role) if actor else None)
     checked = check_uploads(uploads)
+    now = timezone.now()
+    # The number in a transaction of its own, before the registration's (unless the caller
+    # holds one open): the counter row is written by every registration at the centre that
+    # day, and locked until the registration committed, it made them wait one behind the other
+    # (on PostgreSQL at 40 cases/s, half the request threads waited on it).
+    with transaction.atomic():
+        number = _reserve_numbers(intake.centre, timezone.localdate(now))[0]
     try:
         with transaction.atomic():
-            now = timezone.now()
             case = _new_case(
                 intake,
                 actor=actor,
-                number=_reserve_numbers(intake.centre, timezone.localdate(now))[0],
+                number=number,
                 registered_at=now,
                 submission_key=submission_key,
             )

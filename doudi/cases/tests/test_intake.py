@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 
 from doudi.audit.models import AuditEntry
+from doudi.cases import actions
 from doudi.cases.models import Case, CaseEvent
 from doudi.cases.tests.conftest import PHONE, intake_post, png_bytes
 from doudi.conftest import Org, Personas
@@ -48,6 +51,39 @@ def test_numbers_count_up_per_centre_and_day(client_for, org: Org, people: Perso
     numbers = list(Case.objects.order_by("pk").values_list("number", flat=True))
     assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002", "0001"]
     assert numbers[2].startswith("A-1-")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_number_s_counter_is_not_locked_while_the_case_is_written(
+    client_for, org: Org, people: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every registration at a centre on a day writes the counter row; locked until the case's
+    # commit, it made them queue (docs/benchmarks.md, the soak).
+    client = client_for(people.clerk_a)
+    client.post("/cases/new/", intake_post(org, submission_key="first"))
+    real, updated = actions._new_case, []
+
+    def probe(*args: Any, **kwargs: Any) -> Case:
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")  # locked: LockNotAvailable
+                cursor.execute(
+                    "UPDATE cases_casenumbercounter SET last = last WHERE centre_id = %s",
+                    [org.centre_a.pk],
+                )
+                updated.append(cursor.rowcount)
+        finally:
+            other.close()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "_new_case", probe)
+    response = client.post("/cases/new/", intake_post(org, submission_key="second"))
+    assert response.status_code == 302
+    assert updated == [1]
+    numbers = sorted(Case.objects.values_list("number", flat=True))
+    assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002"]
 
 
 def test_the_hotline_variant_records_its_channel(client_for, org: Org, people: Personas) -> None:
