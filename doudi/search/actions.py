@@ -3,17 +3,25 @@ the bulk rebuild for databases loaded past the actions."""
 
 from __future__ import annotations
 
+import atexit
+import logging
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from doudi.cases.models import Case
 from doudi.core.bulk import insert_rows
 from doudi.lib.cjk import document_tokens
 from doudi.search.models import TEXT_FIELDS, CaseIndex, Term, index_key
+
+logger = logging.getLogger(__name__)
 
 # The fields a case's index row is made from.
 INDEXED_FIELDS = frozenset({*TEXT_FIELDS, "centre", "centre_id", "registered_at"})
@@ -50,18 +58,23 @@ def case_tokens(values: dict[str, Any]) -> str:
     return document_tokens(*(values.get(name) or "" for name in TEXT_FIELDS))
 
 
-def index_case(case: Case) -> None:
+def index_case(case: Case, *, created: bool = False) -> None:
     """Write the case's row (insert or update) in the caller's transaction, so that the case
     is found at once; count the terms it gains or loses once that transaction commits.
 
     The counts are shared rows that every intake of similar text updates: counted inside the
     transaction, they stayed locked until its commit and registrations queued behind each
-    other. Counted after it, each upsert holds them for its own statement only; similar
-    cases read counts at most a moment old (a crash in between leaves a count one off,
+    other. Counted after it (``queue_terms``), a second's cases are written together; similar
+    cases read counts at most a moment old (a crash in between leaves counts a little off,
     which the next ``doudi search rebuild`` recounts)."""
     values = {name: getattr(case, name) for name in TEXT_FIELDS}
     tokens = case_tokens(values)
-    old = CaseIndex.objects.filter(case_id=case.pk).values_list("tokens", flat=True).first()
+    # A case just created has no row yet.
+    old = (
+        None
+        if created
+        else CaseIndex.objects.filter(case_id=case.pk).values_list("tokens", flat=True).first()
+    )
     CaseIndex.objects.bulk_create(
         [
             CaseIndex(
@@ -94,7 +107,54 @@ def _unless_recounted(generation: int, count: Callable[[], None]) -> None:
 def count_terms(old: set[str], new: set[str]) -> None:
     """Add one case to the count of each term in ``new`` only, take it from those in ``old``
     only."""
-    add_to_terms(dict.fromkeys(new - old, 1) | dict.fromkeys(old - new, -1))
+    queue_terms(dict.fromkeys(new - old, 1) | dict.fromkeys(old - new, -1))
+
+
+@dataclass
+class _Queue:
+    """The term changes of this process not yet written, and since when they wait."""
+
+    deltas: Counter[str] = field(default_factory=Counter)
+    since: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_queue = _Queue()
+
+
+def queue_terms(deltas: dict[str, int]) -> None:
+    """Add the changes to the process's queue and write the queue when its oldest change has
+    waited ``DOUDI_SEARCH_TERMS_SECONDS``: one upsert of a hundred shared rows for every case
+    cost a registration more than its own insert (on PostgreSQL, docs/benchmarks.md); merged,
+    a second's cases cost one. What is queued when a process is killed is lost (counts a
+    little low until the next rebuild); a process that ends normally writes it first."""
+    wait = settings.DOUDI_SEARCH_TERMS_SECONDS
+    with _queue.lock:
+        if not _queue.deltas:
+            _queue.since = time.monotonic()
+        _queue.deltas.update(deltas)
+        if time.monotonic() - _queue.since < wait:
+            return
+        due, _queue.deltas = _queue.deltas, Counter()
+    add_to_terms({term: delta for term, delta in due.items() if delta})
+
+
+def flush_terms() -> None:
+    """Write what the queue holds now."""
+    with _queue.lock:
+        due, _queue.deltas = _queue.deltas, Counter()
+    if due:
+        add_to_terms({term: delta for term, delta in due.items() if delta})
+
+
+def _flush_at_exit() -> None:
+    try:
+        flush_terms()
+    except DatabaseError:  # the database is gone too: the next rebuild recounts
+        logger.warning("search: term counts not written at exit", exc_info=True)
+
+
+atexit.register(_flush_at_exit)
 
 
 def add_to_terms(deltas: dict[str, int]) -> None:
@@ -220,6 +280,8 @@ def search_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
             terms_recount()
     # The counts queued before this rebuild are in its recount: they are not added again.
     connection.doudi_search_rebuilds = _rebuilds() + 1  # type: ignore[attr-defined]
+    with _queue.lock:
+        _queue.deltas.clear()
     return done
 
 

@@ -10,10 +10,12 @@ from doudi.cases.models import Case
 from doudi.search.actions import INDEXED_FIELDS, index_case
 
 
-def _case_saved(sender: Any, instance: Case, update_fields: Any = None, **kwargs: Any) -> None:
+def _case_saved(
+    sender: Any, instance: Case, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
     # A move that changes only the state (most of them) leaves the text as it was.
     if update_fields is None or INDEXED_FIELDS.intersection(update_fields):
-        index_case(instance)
+        index_case(instance, created=created)
 
 
 post_save.connect(_case_saved, sender=Case, dispatch_uid="search-case-save")

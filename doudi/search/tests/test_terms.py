@@ -1,5 +1,6 @@
 """Each term's number of cases (``Term``), which similar cases read: counted by a rebuild and
-kept in step by the index's writes, in the case's transaction."""
+kept in step by the index's writes, just after the case's transaction (queued, then written
+together)."""
 
 from __future__ import annotations
 
@@ -100,3 +101,52 @@ def test_common_terms_are_left_as_the_rebuild_counted_them(make_case: Any) -> No
     assert Term.objects.get(term="社保").docs == actions.COUNTED_BELOW  # not written
     assert Term.objects.get(term="断缴").docs == actions.COUNTED_BELOW
     assert Term.objects.get(term="补缴").docs == 1
+
+
+@pytest.fixture
+def queued(settings: Any) -> Any:
+    """Term changes wait in the process's queue for an hour (as in production, for a second)."""
+    settings.DOUDI_SEARCH_TERMS_SECONDS = 3600
+    yield actions._queue
+    with actions._queue.lock:
+        actions._queue.deltas.clear()
+
+
+def test_the_term_changes_of_several_cases_are_written_together(
+    make_case: Any, queued: Any, django_assert_num_queries: Any
+) -> None:
+    make_case("户口迁入被要求产权证明")
+    make_case("户口迁出要单位介绍信")
+    assert _stored() == {}  # waiting in the queue
+    assert queued.deltas["户口"] == 2
+    with django_assert_num_queries(2):  # the common terms, then one upsert for both cases
+        actions.flush_terms()
+    assert _stored() == _from_index()
+    assert Term.objects.get(term="户口").docs == 2
+    assert not queued.deltas
+
+
+def test_the_queue_is_written_once_its_oldest_change_has_waited(
+    make_case: Any, queued: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(actions.time, "monotonic", lambda: clock[0])
+    settings.DOUDI_SEARCH_TERMS_SECONDS = 1
+    make_case("社保断缴")
+    clock[0] += 0.5
+    make_case("社保补缴")
+    assert _stored() == {}
+    clock[0] += 0.6  # the first case's changes have waited 1.1 s: this case writes all three
+    make_case("社保卡补办")
+    assert _stored() == _from_index()
+    assert Term.objects.get(term="社保").docs == 3
+
+
+def test_a_rebuild_drops_the_queued_changes_it_has_counted(make_case: Any, queued: Any) -> None:
+    make_case("营业执照遗失补领")
+    assert queued.deltas["营业"] == 1
+    call_command("search", "rebuild", stdout=None)
+    assert not queued.deltas
+    actions.flush_terms()
+    assert _stored() == _from_index()
+    assert Term.objects.get(term="营业").docs == 1
