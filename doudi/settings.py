@@ -221,6 +221,11 @@ EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = config.env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 NOTIFY_MAX_ATTEMPTS = config.env_int("DOUDI_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# How often a process seals the audit log after commits (doudi/audit/actions.py, seal_soon);
+# the tests seal after every commit.
+DOUDI_AUDIT_SEAL_SECONDS = (
+    config.env_int("DOUDI_AUDIT_SEAL_MS", 0 if DOUDI_ENV == "test" else 250, minimum=0) / 1000
+)
 # How long a process keeps the search term counts' changes before writing them together
 # (doudi/search/actions.py, queue_terms); the tests write them at once.
 DOUDI_SEARCH_TERMS_SECONDS = (

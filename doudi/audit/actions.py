@@ -1,14 +1,18 @@
 """Writing the audit log, chaining it, and checking the chain.
 
 ``audit_record`` inserts an entry in the caller's transaction, unchained, and asks for a seal
-once that transaction commits. ``seal`` (its own short transaction) locks the chain's head and
-chains every committed unsealed entry in id order: place ``seq``, the previous hash, and the
-entry's hash. Business transactions thus never wait on the chain; a seal that finds the head
-locked leaves its entries to the sealer holding it, or to the sweep that runs every minute.
-``verify`` seals what is waiting, then walks the chain from the start.
+once that transaction commits (``seal_soon``). ``seal`` (its own short transaction) locks the
+chain's head and chains every committed unsealed entry in id order: place ``seq``, the previous
+hash, and the entry's hash. Business transactions thus never wait on the chain; a seal that
+finds the head locked leaves its entries to the sealer holding it, or to the sweep that runs
+every minute. A process seals at most once every ``DOUDI_AUDIT_SEAL_MS``: under load one seal
+chains the entries of many requests (a seal per request was a fifth of a registration's
+work); a commit in between leaves its entries to the next seal, and asks the task worker for
+one when the interval is up (at most once a second). ``verify`` seals what is waiting, then
+walks the chain from the start.
 
-What the chain cannot see: an entry is unchained from its insert until its seal (usually
-milliseconds, at most the sweep's minute), and a row slipped in by hand in that state is
+What the chain cannot see: an entry is unchained from its insert until its seal (usually well
+under a second, at most the sweep's minute), and a row slipped in by hand in that state is
 chained like any other. The head can be rewritten by someone who also holds the key; keeping
 the head's hash elsewhere (``doudi audit verify`` prints it) anchors the chain outside the
 database.
@@ -19,8 +23,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
+import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
@@ -58,8 +65,45 @@ def audit_record(
         object_id=str(object_id),
         detail=detail or {},
     )
-    transaction.on_commit(seal, robust=True)
+    transaction.on_commit(seal_soon, robust=True)
     return entry
+
+
+@dataclass
+class _Sealing:
+    """When this process last sealed, and when it may next ask the task worker to."""
+
+    last: float = -math.inf
+    next_task: float = -math.inf
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_sealing = _Sealing()
+# How often a process may ask the task worker for a seal.
+TASK_EVERY = 1.0
+
+
+def seal_soon() -> None:
+    """Seal now, unless this process sealed less than ``DOUDI_AUDIT_SEAL_MS`` ago: then the
+    next seal takes these entries, and the task worker is asked for one once the interval is
+    up, in case no other commit comes."""
+    every = settings.DOUDI_AUDIT_SEAL_SECONDS
+    now = time.monotonic()
+    with _sealing.lock:
+        if now - _sealing.last >= every:
+            _sealing.last = now
+            later = False
+        elif now >= _sealing.next_task:
+            _sealing.next_task = now + max(every, TASK_EVERY)
+            later = True
+        else:
+            return
+    if not later:
+        seal()
+        return
+    from doudi.audit.tasks import seal_audit_log_soon
+
+    seal_audit_log_soon.schedule(delay=every)
 
 
 def audit_events_of(model: type[Model], *, object_type: str, owner: str) -> None:

@@ -5,12 +5,14 @@ named by ``doudi audit verify``, which then exits non-zero."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from doudi.audit import actions, tasks
 from doudi.audit.actions import audit_record, verify
 from doudi.audit.models import AuditEntry, AuditHead
 
@@ -95,3 +97,58 @@ def test_tampering_is_found(chain: list[AuditEntry], how: str) -> None:
 def test_the_command_says_the_chain_verifies(chain: list[AuditEntry], capsys) -> None:  # type: ignore[no-untyped-def]
     call_command("audit", "verify")
     assert "审计链完好" in capsys.readouterr().out
+
+
+@pytest.fixture
+def sealing(settings: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[list[float], list[float]]:
+    """A process that seals at most every 250 ms, on a clock the test moves; the task worker's
+    seals asked for, by their delay."""
+    settings.DOUDI_AUDIT_SEAL_SECONDS = 0.25
+    clock, asked = [100.0], []
+    monkeypatch.setattr(actions.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(actions, "_sealing", actions._Sealing())
+    monkeypatch.setattr(tasks.seal_audit_log_soon, "schedule", lambda delay: asked.append(delay))
+    return clock, asked
+
+
+def _record(capture: Any, n: int) -> AuditEntry:
+    with capture(execute=True):
+        return audit_record(actor=None, action="test", object_id=n)
+
+
+def test_a_process_seals_at_most_once_an_interval_and_leaves_the_rest_to_the_next_seal(
+    db: None, django_capture_on_commit_callbacks: Any, sealing: Any
+) -> None:
+    clock, asked = sealing
+    first = _record(django_capture_on_commit_callbacks, 1)
+    first.refresh_from_db()
+    assert first.seq == 1  # sealed at its commit
+    clock[0] += 0.1
+    second = _record(django_capture_on_commit_callbacks, 2)
+    clock[0] += 0.1
+    third = _record(django_capture_on_commit_callbacks, 3)
+    # Within the interval: not sealed, and the task worker asked once, for when it is up.
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 2
+    assert asked == [0.25]
+    clock[0] += 0.1  # 300 ms since the last seal: this commit's seal takes all three
+    _record(django_capture_on_commit_callbacks, 4)
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.seq, third.seq) == (2, 3)
+    assert verify().problem is None
+
+
+def test_the_task_worker_s_seal_takes_what_the_interval_passed_over(
+    db: None, django_capture_on_commit_callbacks: Any, sealing: Any
+) -> None:
+    clock, asked = sealing
+    _record(django_capture_on_commit_callbacks, 1)
+    clock[0] += 0.1
+    _record(django_capture_on_commit_callbacks, 2)
+    clock[0] += 0.1
+    _record(django_capture_on_commit_callbacks, 3)
+    assert asked == [0.25]  # at most one request a second
+    tasks.seal_audit_log_soon.call_local()
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert verify().checked == 3
