@@ -65,8 +65,8 @@ def index_case(case: Case, *, created: bool = False) -> None:
     The counts are shared rows that every intake of similar text updates: counted inside the
     transaction, they stayed locked until its commit and registrations queued behind each
     other. Counted after it (``queue_terms``), a second's cases are written together; similar
-    cases read counts at most a moment old (a crash in between leaves counts a little off,
-    which the next ``doudi search rebuild`` recounts)."""
+    cases read counts a little behind (a crash in between leaves them a little off, which the
+    next ``doudi search rebuild`` recounts)."""
     values = {name: getattr(case, name) for name in TEXT_FIELDS}
     tokens = case_tokens(values)
     # A case just created has no row yet.
@@ -126,8 +126,11 @@ def queue_terms(deltas: dict[str, int]) -> None:
     """Add the changes to the process's queue and write the queue when its oldest change has
     waited ``DOUDI_SEARCH_TERMS_SECONDS``: one upsert of a hundred shared rows for every case
     cost a registration more than its own insert (on PostgreSQL, docs/benchmarks.md); merged,
-    a second's cases cost one. What is queued when a process is killed is lost (counts a
-    little low until the next rebuild); a process that ends normally writes it first."""
+    a second's cases cost one. The queue is written by the call that finds it due, so the last
+    changes before a quiet spell wait for the process's next one (or its exit): a writer thread
+    of its own measured a fifth fewer registrations a second (bench/api_load.py). What is
+    queued when a process is killed is lost (counts a little low until the next rebuild); a
+    process that ends normally writes it first."""
     wait = settings.DOUDI_SEARCH_TERMS_SECONDS
     with _queue.lock:
         if not _queue.deltas:
