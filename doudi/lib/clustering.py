@@ -48,6 +48,8 @@ from functools import lru_cache
 from typing import Any
 
 BODY_CHARS = 600
+# The texts' characters whose bigrams are counted at once (about 50 bytes each while they are).
+CHUNK_CHARS = 500_000
 TOP_TERMS = 40
 # A cut pair scoring below this is not a candidate (the cut product never exceeds the exact one).
 CANDIDATE = 0.1
@@ -255,9 +257,6 @@ def _vectorise(docs: Sequence[Document]) -> _Space:
     return _Space(
         matrix, vocabulary[shared], idf[shared], float(np.median(every)) if len(every) else 1.0
     )
-
-
-CHUNK_CHARS = 500_000
 
 
 def _text_chunks(docs: Sequence[Document]) -> Iterable[tuple[int, int]]:
