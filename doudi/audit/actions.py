@@ -101,9 +101,9 @@ def seal_soon() -> None:
     if not later:
         seal()
         return
-    from doudi.audit.tasks import seal_audit_log_soon
+    from doudi.audit.tasks import seal_audit_log
 
-    seal_audit_log_soon.schedule(delay=every)
+    seal_audit_log.schedule(delay=every)
 
 
 def audit_events_of(model: type[Model], *, object_type: str, owner: str) -> None:

@@ -138,8 +138,7 @@ def queue_terms(deltas: dict[str, int]) -> None:
         _queue.deltas.update(deltas)
         if time.monotonic() - _queue.since < wait:
             return
-        due, _queue.deltas = _queue.deltas, Counter()
-    add_to_terms({term: delta for term, delta in due.items() if delta})
+    flush_terms()
 
 
 def flush_terms() -> None:

@@ -107,7 +107,7 @@ def sealing(settings: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[list[float]
     clock, asked = [100.0], []
     monkeypatch.setattr(actions.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(actions, "_sealing", actions._Sealing())
-    monkeypatch.setattr(tasks.seal_audit_log_soon, "schedule", lambda delay: asked.append(delay))
+    monkeypatch.setattr(tasks.seal_audit_log, "schedule", lambda delay: asked.append(delay))
     return clock, asked
 
 
@@ -149,6 +149,6 @@ def test_the_task_worker_s_seal_takes_what_the_interval_passed_over(
     clock[0] += 0.1
     _record(django_capture_on_commit_callbacks, 3)
     assert asked == [0.25]  # at most one request a second
-    tasks.seal_audit_log_soon.call_local()
+    tasks.seal_audit_log.call_local()
     assert not AuditEntry.objects.filter(seq__isnull=True).exists()
     assert verify().checked == 3
