@@ -279,18 +279,31 @@ SCREENSHOTS = Path(os.environ.get("DOUDI_SCREENSHOTS", "test-artifacts/screensho
 def browser() -> Iterator[Any]:
     """One headless Chromium per test module (Playwright's own browser download is not used)."""
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # between page actions never run concurrently with it.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # between page actions never run concurrently with it. Only for this module: left set, it
+    # reached the production checks of later modules (check --deploy refuses it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        guarded = _PolicyGuard(chromium)
-        yield guarded
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                ],
+            )
+            guarded = _PolicyGuard(chromium)
+            yield guarded
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
     if guarded.violations:
         pytest.fail("content security policy violations:\n" + "\n".join(guarded.violations))
 
