@@ -7,6 +7,7 @@ Admins see every case. "Missing" and "not yours" are the same 404.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -67,6 +68,37 @@ def case_visibility(user: AnyUser, prefix: str = "") -> Q:
     # first: walking registration newest first, it stops at the page.
     items = ServiceItem.objects.filter(department__in=departments).order_by().values("pk")
     return Q(In(F(f"{prefix}service_item_id") + 0, items)) | Q(In(F(f"{prefix}pk") + 0, sent_to_it))
+
+
+# --- Reach: the department part of the scope, as marks in the search index -------------------
+#
+# A department sees the cases about its items and those sent to it. Each case's search row
+# carries that as marks ("@i<item id>" for its service item, "@d<department id>" for each
+# department it was sent to; "@" is in no term of any text, so no search finds a mark), and
+# a department reader's search asks for the words and any of its own marks: on PostgreSQL
+# the GIN index then finds a word's matches among the reader's cases before any case row is
+# read (户口 is in 49,000 cases of a million, a department sees 868 of them). The marks only
+# narrow; ``case_visibility`` still decides, in the same query.
+
+
+def case_reach(service_item_id: int | None, recipients: Iterable[int]) -> str:
+    """A case's marks, space-separated: its item's and its recipients' departments'."""
+    marks = [f"@i{service_item_id}"] if service_item_id is not None else []
+    marks += [f"@d{pk}" for pk in sorted(set(recipients))]
+    return " ".join(marks)
+
+
+def reader_reach(user: AnyUser) -> list[str] | None:
+    """The marks of the cases a department-scoped ``user`` may see (the items and departments
+    of their subtree); None for readers whose scope is not a department's."""
+    member = active_user(user)
+    if member is None or is_global(member) or is_centre_scoped(member):
+        return None
+    departments = list(
+        Department.objects.filter(department_scope_q(member)).values_list("pk", flat=True)
+    )
+    items = ServiceItem.objects.filter(department__in=departments).values_list("pk", flat=True)
+    return [f"@i{pk}" for pk in items] + [f"@d{pk}" for pk in departments]
 
 
 def access_case(user: AnyUser, case_id: int) -> Case:

@@ -16,15 +16,19 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from doudi.cases.access import case_reach
 from doudi.cases.models import Case
 from doudi.core.bulk import insert_rows
 from doudi.lib.cjk import document_tokens
 from doudi.search.models import TEXT_FIELDS, CaseIndex, Term, index_key
+from doudi.workorders.models import CaseRecipient
 
 logger = logging.getLogger(__name__)
 
 # The fields a case's index row is made from.
-INDEXED_FIELDS = frozenset({*TEXT_FIELDS, "centre", "centre_id", "registered_at"})
+INDEXED_FIELDS = frozenset(
+    {*TEXT_FIELDS, "centre", "centre_id", "registered_at", "service_item", "service_item_id"}
+)
 
 BATCH = 5000
 
@@ -43,14 +47,16 @@ SQLITE_TRIGGERS = (
         INSERT INTO search_casefts(search_casefts, rowid, tokens)
         VALUES ('delete', old.id, old.tokens);
     END""",
-    """CREATE TRIGGER search_caseindex_au AFTER UPDATE ON search_caseindex BEGIN
+    # Of the tokens only: a change of the row's reach leaves the FTS5 table as it is.
+    """CREATE TRIGGER search_caseindex_au AFTER UPDATE OF tokens ON search_caseindex BEGIN
         INSERT INTO search_casefts(search_casefts, rowid, tokens)
         VALUES ('delete', old.id, old.tokens);
         INSERT INTO search_casefts(rowid, tokens) VALUES (new.id, new.tokens);
     END""",
 )
 SQLITE_TRIGGER_NAMES = ("search_caseindex_ai", "search_caseindex_ad", "search_caseindex_au")
-# The GIN index of the stored terms (migration 0004), dropped and made again by a rebuild.
+# The GIN index of the stored terms and marks (migrations 0004, 0005), dropped and made again
+# by a rebuild.
 POSTGRES_INDEX = "CREATE INDEX search_caseindex_terms ON search_caseindex USING gin (terms)"
 
 
@@ -69,7 +75,7 @@ def index_case(case: Case, *, created: bool = False) -> None:
     next ``doudi search rebuild`` recounts)."""
     values = {name: getattr(case, name) for name in TEXT_FIELDS}
     tokens = case_tokens(values)
-    # A case just created has no row yet.
+    # A case just created has no row yet, nor any recipient.
     old = (
         None
         if created
@@ -82,15 +88,30 @@ def index_case(case: Case, *, created: bool = False) -> None:
                 case_id=case.pk,
                 centre_id=case.centre_id,
                 tokens=tokens,
+                reach=case_reach(case.service_item_id, [] if created else _recipients(case.pk)),
             )
         ],
         update_conflicts=True,
         unique_fields=["case"],
-        update_fields=["tokens", "centre"],
+        update_fields=["tokens", "centre", "reach"],
     )
     if old != tokens:
         changed = partial(count_terms, set((old or "").split()), set(tokens.split()))
         transaction.on_commit(partial(_unless_recounted, _rebuilds(), changed), robust=True)
+
+
+def _recipients(case_id: int) -> list[int]:
+    return list(
+        CaseRecipient.objects.filter(case_id=case_id).values_list("department_id", flat=True)
+    )
+
+
+def index_reach(case: Case) -> None:
+    """Write the case's reach again (a work order has sent it to a department), in the
+    caller's transaction: the department finds it at once."""
+    CaseIndex.objects.filter(case_id=case.pk).update(
+        reach=case_reach(case.service_item_id, _recipients(case.pk))
+    )
 
 
 def _rebuilds() -> int:
@@ -212,10 +233,11 @@ def index_new_cases(cases: Sequence[Case]) -> None:
             case.pk,
             case.centre_id,
             case_tokens({name: getattr(case, name) for name in TEXT_FIELDS}),
+            case_reach(case.service_item_id, []),  # new cases: sent nowhere yet
         )
         for case in cases
     ]
-    insert_rows(CaseIndex, ("id", "case_id", "centre_id", "tokens"), rows)
+    insert_rows(CaseIndex, ("id", "case_id", "centre_id", "tokens", "reach"), rows)
     add_to_terms(dict(Counter(term for row in rows for term in set(row[3].split()))))
 
 
@@ -223,16 +245,24 @@ def _batches(progress: Callable[[int, int], None] | None) -> Iterator[list[tuple
     """Every case's row, a batch at a time in id order (each batch read in full before it is
     written: PostgreSQL's connection cannot read while a COPY is open)."""
     total = Case.objects.count()
-    cases = Case.objects.order_by("pk").values("id", "centre_id", "registered_at", *TEXT_FIELDS)
+    cases = Case.objects.order_by("pk").values(
+        "id", "centre_id", "registered_at", "service_item_id", *TEXT_FIELDS
+    )
     done, last = 0, 0
     while batch := list(cases.filter(pk__gt=last)[:BATCH]):
-        last = batch[-1]["id"]
+        first, last = batch[0]["id"], batch[-1]["id"]
+        recipients: dict[int, list[int]] = {}
+        for case_id, department_id in CaseRecipient.objects.filter(
+            case_id__gte=first, case_id__lte=last
+        ).values_list("case_id", "department_id"):
+            recipients.setdefault(case_id, []).append(department_id)
         yield [
             (
                 index_key(values["id"], values["registered_at"]),
                 values["id"],
                 values["centre_id"],
                 case_tokens(values),
+                case_reach(values["service_item_id"], recipients.get(values["id"], [])),
             )
             for values in batch
         ]
@@ -249,7 +279,7 @@ def search_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
     every case's row (executemany / COPY); rebuild the FTS5 table from it and make the
     triggers again (SQLite) or make the GIN index (PostgreSQL)."""
     table = CaseIndex._meta.db_table
-    columns = '"id", "case_id", "centre_id", "tokens"'
+    columns = '"id", "case_id", "centre_id", "tokens", "reach"'
     done = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -272,7 +302,7 @@ def search_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
             for name in SQLITE_TRIGGER_NAMES:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's table
-            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
             for batch in _batches(progress):
                 cursor.executemany(sql, batch)
                 done += len(batch)

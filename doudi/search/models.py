@@ -57,6 +57,10 @@ class CaseIndex(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Last, so that SQLite reads the key and centre without the long text's overflow pages.
     tokens = models.TextField()
+    # Which departments see the case ("@i<item id> @d<department id> …",
+    # ``doudi.cases.access.case_reach``): on PostgreSQL the stored terms hold these marks
+    # too, so that a department reader's search finds a word among its own cases in the index.
+    reach = models.TextField(default="", blank=True)
 
     class Meta:
         verbose_name = "检索索引"
