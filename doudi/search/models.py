@@ -35,6 +35,18 @@ def index_key(case_id: int, registered_at: datetime) -> int:
     return (max(0, int(registered_at.timestamp())) << _ID_BITS) | case_id
 
 
+# PostgreSQL: each row's stored terms also hold its time bucket, "@k<bucket>": the key's
+# registration second shifted right by BUCKET_BITS (2**21 s, about 24 days; migration 0005
+# writes the sum of the shifts, 51, in the column's expression). A search's newest matches
+# are then looked for a few buckets at a time, newest first, through the GIN index
+# (``selectors.CappedPaginator``).
+BUCKET_BITS = 21
+
+
+def key_bucket(key: int) -> int:
+    return key >> (_ID_BITS + BUCKET_BITS)
+
+
 def case_of_key(key: int) -> int:
     return key & ((1 << _ID_BITS) - 1)
 

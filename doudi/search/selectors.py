@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, QuerySet
+from django.db.models import BooleanField, Expression, F, Max, QuerySet
 from django.utils.functional import cached_property
 
 from doudi.cases.access import case_visibility, reader_reach
 from doudi.cases.models import Case
 from doudi.cases.workflow import State
 from doudi.lib.cjk import document_terms, pairs, query_terms
-from doudi.search.models import TEXT_FIELDS, CaseIndex, Term, index_key
+from doudi.search.models import TEXT_FIELDS, CaseIndex, Term, index_key, key_bucket
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 # of a million cases, and nobody pages through them; counting them all would cost more than
 # finding the first page.
 COUNT_CAP = 1000
+
+# PostgreSQL (``CappedPaginator._newest``): matches denser than this among the cases are left
+# to the key's walk; sparser ones are looked for in the newest time buckets, at most this
+# many times.
+DENSE_MATCHES = 0.05
+BUCKET_LOOKS = 5
 
 # Similar cases: how many of the case's rarest terms look for candidates, how many postings
 # those terms may have in all (the candidate query's cost), how many candidates are scored,
@@ -152,12 +158,15 @@ class CappedPaginator(Paginator):
     One query reads the ids of the first ``COUNT_CAP`` + 1 matches: that is the count, and a
     page's rows then come by id, so that the reader's scope (a department's recipients) is
     worked out once per page view, not twice. On SQLite the FTS5 table gives them newest
-    first, lazily, and so does a plain list, which is every page offered. On PostgreSQL a
-    search reads them unordered (the GIN index's matches, stopping past the cap) with their
-    keys: when there are no more than the cap, these are all the matches, sorted here; when
-    there are more, the page is an ordered query of its own, walking the key (the matches
-    are then frequent enough for that). A plain list on PostgreSQL is counted by an
-    unordered query and paged by an ordered one."""
+    first, lazily, and so does a plain list, which is every page offered.
+
+    On PostgreSQL a search reads them unordered (the GIN index's matches, stopping past the
+    cap) with their keys: when there are no more than the cap, these are all the matches,
+    sorted here. When there are more, and they are sparse (a word of several pairs, which
+    the planner takes for a handful and sorts all 20,000 of), the page's newest matches are
+    looked for a few time buckets at a time (``_newest``); when they are frequent, or the
+    buckets do not find them, an ordered query walks the key. A plain list on PostgreSQL is
+    counted by an unordered query and paged by an ordered one."""
 
     @cached_property
     def _searched_on_postgresql(self) -> bool:
@@ -167,11 +176,17 @@ class CappedPaginator(Paginator):
         )
 
     @cached_property
-    def _ids(self) -> list[int]:
+    def _keyed(self) -> list[tuple[int, int]]:
+        """PostgreSQL, a search: (key, id) of up to ``COUNT_CAP`` + 1 matches, newest first."""
         matches: Any = self.object_list
+        keyed = matches.order_by().values_list("search_index__id", "pk")[: COUNT_CAP + 1]
+        return sorted(keyed, reverse=True)
+
+    @cached_property
+    def _ids(self) -> list[int]:
         if self._searched_on_postgresql:
-            keyed = matches.order_by().values_list("search_index__id", "pk")[: COUNT_CAP + 1]
-            return [pk for _, pk in sorted(keyed, reverse=True)]
+            return [pk for _, pk in self._keyed]
+        matches: Any = self.object_list
         return list(matches.values_list("pk", flat=True)[: COUNT_CAP + 1])
 
     @cached_property
@@ -185,18 +200,50 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > COUNT_CAP
 
+    def _newest(self, need: int) -> list[int] | None:
+        """PostgreSQL, a search with more matches than were read: the ids of its ``need``
+        newest matches, newest first, looked for in the newest time buckets (2, then 4, 8 …
+        older ones; each look one GIN scan of the words and the buckets' marks, reading
+        only that span's matches). None when the matches read say they are frequent (the
+        key's walk finds a page in a few hundred rows) or the looks run out."""
+        # The matches read for the count came in the table's order: their share of the
+        # cases between the first and the last of them is the word's density there.
+        cases = [pk for _, pk in self._keyed]
+        if len(cases) / (max(cases) - min(cases) + 1) > DENSE_MATCHES:
+            return None
+        matches: Any = self.object_list
+        newest = CaseIndex.objects.aggregate(newest=Max("id"))["newest"] or 0
+        top, width, oldest = key_bucket(newest), 2, key_bucket(self._keyed[-1][0])
+        found: list[tuple[int, int]] = []
+        for _ in range(BUCKET_LOOKS):
+            marks = [f"@k{bucket}" for bucket in range(max(0, top - width + 1), top + 1)]
+            span = matches.filter(TermMatch(marks, every=False, prefix="search_index__"))
+            found += sorted(span.order_by().values_list("search_index__id", "pk"), reverse=True)
+            if len(found) >= need:
+                return [pk for _, pk in found]
+            top, width = top - width, width * 2
+            if top < oldest:
+                break
+        return None
+
     def page(self, number: int | str) -> Page:
-        if connection.vendor == "postgresql" and not (
-            self._searched_on_postgresql and not self.capped
-        ):
-            # A plain list, or a search with more matches than were read: ordered by the
-            # database. (With every match read, the planner would have walked the key
-            # taking words and a department's marks as independent: 契税 for a department,
-            # 286 matches, 109,000 rows read, 1.4 s.)
-            return super().page(number)
         number = self.validate_number(number)
+        ids: list[int] | None = None
+        if not self._searched_on_postgresql:
+            # SQLite reads its ids in order; a plain list on PostgreSQL is ordered by it.
+            ids = self._ids if connection.vendor != "postgresql" else None
+        elif not self.capped:
+            ids = self._ids
+        else:
+            ids = self._newest(min(number * self.per_page, COUNT_CAP))
         bottom = (number - 1) * self.per_page
-        ids = self._ids[bottom : min(bottom + self.per_page, COUNT_CAP)]
+        if ids is None:
+            page = super().page(number)
+            if not self.capped:
+                return page
+            # The last page offered ends at the cap, as the count says.
+            return Page(list(page.object_list)[: COUNT_CAP - bottom], number, self)
+        ids = ids[bottom : min(bottom + self.per_page, COUNT_CAP)]
         matches: Any = self.object_list
         rows = Case.objects.all()
         rows.query.select_related = matches.query.select_related  # the list's own joins

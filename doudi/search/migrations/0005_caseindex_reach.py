@@ -2,11 +2,12 @@
 its service item, "@d<department id>" for each department it was sent to; see
 ``doudi.cases.access.case_reach``), filled from the cases and their recipients.
 
-PostgreSQL: the stored terms (0004) are made of the tokens and the marks, so that a
-department reader's search finds a word's matches among its own cases in one GIN index
-scan. The column is made again after the fill (a generated column's expression cannot be
-changed), and its index with it: at a million cases about as long as ``doudi search
-rebuild``.
+PostgreSQL: the stored terms (0004) are made of the tokens, the marks and the row's time
+bucket ("@k<key >> 51>", ``doudi.search.models.key_bucket``), so that a department reader's
+search finds a word's matches among its own cases in one GIN index scan, and a search's
+newest matches are found bucket by bucket. The column is made again after the fill (a
+generated column's expression cannot be changed), and its index with it: at a million cases
+about as long as ``doudi search rebuild``.
 
 SQLite: adding a column makes the table again, which drops the triggers of 0001: they are made
 again, the update trigger now for the tokens only (a change of the reach leaves the FTS5 table
@@ -16,7 +17,8 @@ as it is). The marks are not read on SQLite (docs/search.md).
 from django.db import migrations, models
 
 TERMS = (
-    "array_to_tsvector(array_cat(string_to_array(tokens, ' '), string_to_array(reach, ' ')))"
+    "array_to_tsvector(array_cat(array_cat(string_to_array(tokens, ' '),"
+    " string_to_array(reach, ' ')), ARRAY['@k' || (id >> 51)::text]))"
 )
 POSTGRESQL = (
     # Table DDL cannot run with deferred foreign-key checks pending: check them now.

@@ -19,7 +19,7 @@ from doudi.cases.models import Case
 from doudi.cases.selectors import case_list
 from doudi.conftest import Personas
 from doudi.search import actions
-from doudi.search.models import CaseIndex
+from doudi.search.models import CaseIndex, key_bucket
 from doudi.workorders import actions as workorders
 from doudi.workorders.models import CaseRecipient, WorkOrder
 
@@ -100,6 +100,17 @@ def test_the_rebuild_and_the_migration_write_the_same_reach(dispatched, people: 
         for sql in statements[connection.vendor]:
             cursor.execute(sql)
     _assert_reach_is_the_scope(people)
+    if connection.vendor == "postgresql":
+        # The stored terms hold each row's marks and its time bucket (models.key_bucket).
+        with connection.cursor() as cursor:
+            for key, reach in CaseIndex.objects.values_list("id", "reach"):
+                marks = [*reach.split(), f"@k{key_bucket(key)}"]
+                query = " & ".join(f"'{mark}'" for mark in marks)
+                cursor.execute(
+                    "SELECT count(*) FROM search_caseindex WHERE id = %s AND terms @@ %s::tsquery",
+                    [key, query],
+                )
+                assert cursor.fetchone()[0] == 1, (key, marks)
     if connection.vendor == "sqlite":
         # The triggers made again: the FTS5 table still matches its content.
         with connection.cursor() as cursor:

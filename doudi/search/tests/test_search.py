@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -12,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from doudi.cases.actions import Intake, Reporter, case_register
 from doudi.cases.models import Case, CaseEvent
+from doudi.cases.selectors import case_list
 from doudi.cases.workflow import State
-from doudi.conftest import Org, Personas
+from doudi.conftest import Org, Personas, at
 from doudi.search.models import CaseIndex
-from doudi.search.selectors import COUNT_CAP, search_cases
+from doudi.search.selectors import COUNT_CAP, CappedPaginator, search_cases
 
 
 @pytest.fixture
@@ -214,6 +216,36 @@ def test_a_search_counts_up_to_a_cap(
     assert response.context["page"].paginator.capped
     assert "超过 2 件" in response.content.decode()
     assert COUNT_CAP == 1000
+
+
+@pytest.mark.parametrize("dense", [0.0, 1.0])
+def test_a_search_past_the_cap_pages_its_newest_matches_first(
+    make_case: Any,
+    people: Personas,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    dense: float,
+) -> None:
+    """Past the cap, PostgreSQL looks for the newest matches in the newest time buckets when
+    the matches are sparse (``dense`` 1.0: every search is) and walks the key otherwise; the
+    pages are the same either way, and on SQLite."""
+    monkeypatch.setattr("doudi.search.selectors.COUNT_CAP", 5)
+    monkeypatch.setattr("doudi.search.selectors.DENSE_MATCHES", dense)
+    cases = []
+    for month in range(1, 11):  # ten months: a time bucket is about 24 days
+        with time_machine.travel(at(f"2026-{month:02d}-10 10:00"), tick=False):
+            cases.append(make_case(f"社保断缴第{month}次"))
+            make_case("户口迁入")
+    newest_first = [c.pk for c in reversed(cases)]
+    paginator = CappedPaginator(case_list(people.clerk_a, query="社保 断缴"), 2)
+    assert paginator.capped
+    pages = [[c.pk for c in paginator.page(n)] for n in paginator.page_range]
+    assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+    if connection.vendor == "postgresql":
+        # Looked for in the buckets (2, 4, then 8 of them), or left to the key's walk.
+        assert paginator._newest(5) == (newest_first[:5] if dense else None)
+    response = client_for(people.clerk_a).get("/cases/", {"q": "社保 断缴"})
+    assert [c.pk for c in response.context["page"]] == newest_first[:5]
 
 
 def test_the_list_with_a_search_costs_no_more_queries_than_without(
