@@ -108,10 +108,45 @@ def _recipients(case_id: int) -> list[int]:
 
 def index_reach(case: Case) -> None:
     """Write the case's reach again (a work order has sent it to a department), in the
-    caller's transaction: the department finds it at once."""
+    caller's transaction: the department finds it at once. The caller holds the case's row
+    lock (``work_order_create``'s callers do), so that two work orders of one case written
+    at once cannot each leave out the other's department."""
     CaseIndex.objects.filter(case_id=case.pk).update(
         reach=case_reach(case.service_item_id, _recipients(case.pk))
     )
+
+
+def reach_refresh(case_ids: Sequence[int]) -> int:
+    """Write the reach of the cases' index rows again where it changed (their recipients
+    were written past ``work_order_create``: a bulk load), in batches; cases not indexed yet
+    are left to the rebuild. The number of rows written."""
+    table = CaseIndex._meta.db_table
+    written = 0
+    unique = sorted(set(case_ids))
+    for start in range(0, len(unique), BATCH):
+        chunk = unique[start : start + BATCH]
+        current = dict(CaseIndex.objects.filter(case_id__in=chunk).values_list("case", "reach"))
+        if not current:
+            continue
+        items = dict(Case.objects.filter(pk__in=list(current)).values_list("pk", "service_item_id"))
+        recipients: dict[int, list[int]] = {}
+        for case_id, department_id in CaseRecipient.objects.filter(
+            case_id__in=list(current)
+        ).values_list("case_id", "department_id"):
+            recipients.setdefault(case_id, []).append(department_id)
+        changed = []
+        for case_id, reach in current.items():
+            fresh = case_reach(items.get(case_id), recipients.get(case_id, []))
+            if fresh != reach:
+                changed.append((fresh, case_id))
+        if changed:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET reach = %s WHERE case_id = %s",  # noqa: S608
+                    changed,
+                )
+        written += len(changed)
+    return written
 
 
 def _rebuilds() -> int:

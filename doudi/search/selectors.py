@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, F, Max, QuerySet
 from django.utils.functional import cached_property
 
-from doudi.cases.access import case_visibility, reader_reach
+from doudi.cases.access import case_visibility, reader_centres_q, reader_reach
 from doudi.cases.models import Case
 from doudi.cases.workflow import State
 from doudi.lib.cjk import document_terms, pairs, query_terms
@@ -200,14 +200,21 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > COUNT_CAP
 
+    @cached_property
+    def num_pages(self) -> int:
+        # Past the cap, the pages of the first COUNT_CAP matches only.
+        if self.capped:
+            return math.ceil(COUNT_CAP / self.per_page)
+        return int(super().num_pages)
+
     def _newest(self, need: int) -> list[int] | None:
         """PostgreSQL, a search with more matches than were read: the ids of its ``need``
         newest matches, newest first, looked for in the newest time buckets (2, then 4, 8 …
         older ones; each look one GIN scan of the words and the buckets' marks, reading
         only that span's matches). None when the matches read say they are frequent (the
         key's walk finds a page in a few hundred rows) or the looks run out."""
-        # The matches read for the count came in the table's order: their share of the
-        # cases between the first and the last of them is the word's density there.
+        # The matches read for the count: their share of the cases between the oldest and
+        # the newest of them is the word's density there.
         cases = [pk for _, pk in self._keyed]
         if len(cases) / (max(cases) - min(cases) + 1) > DENSE_MATCHES:
             return None
@@ -228,12 +235,13 @@ class CappedPaginator(Paginator):
 
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
-        ids: list[int] | None = None
-        if not self._searched_on_postgresql:
-            # SQLite reads its ids in order; a plain list on PostgreSQL is ordered by it.
-            ids = self._ids if connection.vendor != "postgresql" else None
+        ids: list[int] | None
+        if connection.vendor != "postgresql":
+            ids = self._ids  # read in order
+        elif not self._searched_on_postgresql:
+            ids = None  # a plain list: ordered by the database
         elif not self.capped:
-            ids = self._ids
+            ids = self._ids  # every match, sorted
         else:
             ids = self._newest(min(number * self.per_page, COUNT_CAP))
         bottom = (number - 1) * self.per_page
@@ -318,6 +326,8 @@ def similar_cases(
         index = CaseIndex.objects.filter(TermMatch(chosen, every=False, reach=reach), id__lt=before)
         if scope == "centre":
             index = index.filter(centre_id=case.centre_id)
+        else:  # a centre reader's own centres: the others' would fill the candidates
+            index = index.filter(reader_centres_q(user, "centre__"))
         newest = index.order_by((F("id") + 0).desc()).values("case_id")[:SIMILAR_CANDIDATES]
         rows = visible.filter(pk__in=newest).order_by().values_list("pk", "search_index__tokens")
     else:

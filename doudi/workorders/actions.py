@@ -24,7 +24,7 @@ from doudi.cases.workflow import DomainError, State
 from doudi.deadlines.actions import clock_extend, clock_start, clock_stop, clocks_cancel
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
-from doudi.search.actions import index_reach
+from doudi.search.actions import index_reach, reach_refresh
 from doudi.triage.models import DEFAULT_TIER_DAYS, Tier
 from doudi.workcal.selectors import work_calendar
 from doudi.workorders.models import (
@@ -489,7 +489,8 @@ def work_orders_cancel_for_case(*, case: Case, actor: User | None) -> int:
 
 def case_recipients_fill() -> int:
     """Add the pairs (case, department) of work orders written past ``work_order_create``
-    (bulk loads, ``bench/bigdata.py``): one statement, idempotent. The number of rows added."""
+    (bulk loads, ``bench/bigdata.py``): one statement, idempotent; and the reach of the cases'
+    search rows, so that the departments' searches find them. The number of rows added."""
     from django.db import connection
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -498,5 +499,8 @@ def case_recipients_fill() -> int:
             " SELECT DISTINCT o.department_id, o.case_id FROM workorders_workorder o"
             " WHERE NOT EXISTS (SELECT 1 FROM workorders_caserecipient d"
             " WHERE d.case_id = o.case_id AND d.department_id = o.department_id)"
+            " RETURNING case_id"
         )
-        return max(0, cursor.rowcount)
+        added = [case_id for (case_id,) in cursor.fetchall()]
+        reach_refresh(added)
+        return len(added)

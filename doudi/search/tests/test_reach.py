@@ -76,6 +76,18 @@ def test_the_reach_follows_the_work_orders(dispatched, org, people: Personas) ->
     _assert_reach_is_the_scope(people)
 
 
+def test_recipients_loaded_past_the_actions_reach_the_index(dispatched, people: Personas) -> None:
+    """A bulk load writes work orders past ``work_order_create``; ``case_recipients_fill``
+    adds their recipients and the marks with them."""
+    case = dispatched(departments=("Y",))
+    CaseRecipient.objects.all().delete()
+    actions.reach_refresh([case.pk])  # as if the work order had been loaded in bulk
+    assert case.pk not in _found(people.handler_y, "养老保险")
+    assert workorders.case_recipients_fill() == 1
+    assert case.pk in _found(people.handler_y, "养老保险")
+    _assert_reach_is_the_scope(people)
+
+
 def test_a_case_about_no_item_reaches_only_its_recipients(dispatched, people: Personas) -> None:
     case = dispatched(departments=("Y",))
     case.service_item = None

@@ -241,6 +241,8 @@ def test_a_search_past_the_cap_pages_its_newest_matches_first(
     assert paginator.capped
     pages = [[c.pk for c in paginator.page(n)] for n in paginator.page_range]
     assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+    # Pages that end exactly at the cap: no empty page after them.
+    assert list(CappedPaginator(case_list(people.clerk_a, query="社保 断缴"), 5).page_range) == [1]
     if connection.vendor == "postgresql":
         # Looked for in the buckets (2, 4, then 8 of them), or left to the key's walk.
         assert paginator._newest(5) == (newest_first[:5] if dense else None)

@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
+import time_machine
 
 from doudi.cases.actions import (
     Intake,
@@ -16,7 +17,7 @@ from doudi.cases.actions import (
 )
 from doudi.cases.models import Case
 from doudi.cases.workflow import State
-from doudi.conftest import Org, Personas
+from doudi.conftest import Org, Personas, at
 from doudi.search.selectors import similar_cases
 
 NEAR = "办理户口迁入时被要求提供房屋产权证明原件，但房子是租的，来回跑了三趟。"
@@ -142,3 +143,19 @@ def test_the_card_of_a_case_the_reader_cannot_open_is_a_404(
 ) -> None:
     response = client_for(people.clerk_b).get(f"/search/cases/{history['this'].pk}/similar/")
     assert response.status_code == 404
+
+
+def test_cases_a_centre_reader_cannot_see_do_not_crowd_out_its_own(
+    make_case: Any, org: Org, people: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The candidates are the newest few: another centre's newer cases, which the reader
+    cannot see, must not take all the places (the index rows are narrowed to its centres)."""
+    monkeypatch.setattr("doudi.search.selectors.SIMILAR_CANDIDATES", 2)
+    with time_machine.travel(at("2026-01-05 10:00"), tick=False):
+        mine = make_case("租房户口迁入被要求产权证明", NEAR)
+    with time_machine.travel(at("2026-01-06 10:00"), tick=False):
+        for _ in range(3):
+            make_case("租房户口迁入被要求产权证明", NEAR, centre=org.centre_b)
+    with time_machine.travel(at("2026-01-07 10:00"), tick=False):
+        this = make_case("租房户口迁入办不了", NEAR)
+    assert [s.case.pk for s in similar_cases(people.clerk_a, this, scope="all")] == [mine.pk]
