@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from doudi.cases.access import case_visibility, reader_reach
+from doudi.cases.access import case_visibility
 from doudi.cases.models import Case, CaseEvent
 from doudi.cases.workflow import OPEN_STATES, State
 from doudi.search.selectors import search_cases
@@ -36,7 +36,7 @@ def case_list(
         cases = cases.filter(channel=channel)
     if query:
         # Number, title, account, request and outcome, through the full-text index.
-        cases = search_cases(cases, query, reach=reader_reach(user))
+        cases = search_cases(cases, query, reader=user)
     return cases
 
 

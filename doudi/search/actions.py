@@ -88,7 +88,10 @@ def index_case(case: Case, *, created: bool = False) -> None:
                 case_id=case.pk,
                 centre_id=case.centre_id,
                 tokens=tokens,
-                reach=case_reach(case.service_item_id, [] if created else _recipients(case.pk)),
+                reach=case_reach(
+                    case.service_item_id,
+                    [] if created else _recipients(case_id=case.pk).get(case.pk, []),
+                ),
             )
         ],
         update_conflicts=True,
@@ -100,26 +103,23 @@ def index_case(case: Case, *, created: bool = False) -> None:
         transaction.on_commit(partial(_unless_recounted, _rebuilds(), changed), robust=True)
 
 
-def _recipients(case_id: int) -> list[int]:
-    return list(
-        CaseRecipient.objects.filter(case_id=case_id).values_list("department_id", flat=True)
-    )
-
-
-def index_reach(case: Case) -> None:
-    """Write the case's reach again (a work order has sent it to a department), in the
-    caller's transaction: the department finds it at once. The caller holds the case's row
-    lock (``work_order_create``'s callers do), so that two work orders of one case written
-    at once cannot each leave out the other's department."""
-    CaseIndex.objects.filter(case_id=case.pk).update(
-        reach=case_reach(case.service_item_id, _recipients(case.pk))
-    )
+def _recipients(**where: Any) -> dict[int, list[int]]:
+    """The departments each case was sent to, for the cases of ``CaseRecipient``'s filter."""
+    recipients: dict[int, list[int]] = {}
+    for case_id, department_id in CaseRecipient.objects.filter(**where).values_list(
+        "case_id", "department_id"
+    ):
+        recipients.setdefault(case_id, []).append(department_id)
+    return recipients
 
 
 def reach_refresh(case_ids: Sequence[int]) -> int:
-    """Write the reach of the cases' index rows again where it changed (their recipients
-    were written past ``work_order_create``: a bulk load), in batches; cases not indexed yet
-    are left to the rebuild. The number of rows written."""
+    """Write the reach of the cases' index rows again where it changed, in the caller's
+    transaction, in batches: after a work order sent a case to a department (the department
+    finds it at once; ``work_order_create``'s callers hold the case's row lock, so that two
+    work orders of one case written at once cannot each leave out the other's department),
+    or after a bulk load's recipients. Cases not indexed yet are left to the rebuild. The
+    number of rows written."""
     table = CaseIndex._meta.db_table
     written = 0
     unique = sorted(set(case_ids))
@@ -129,11 +129,7 @@ def reach_refresh(case_ids: Sequence[int]) -> int:
         if not current:
             continue
         items = dict(Case.objects.filter(pk__in=list(current)).values_list("pk", "service_item_id"))
-        recipients: dict[int, list[int]] = {}
-        for case_id, department_id in CaseRecipient.objects.filter(
-            case_id__in=list(current)
-        ).values_list("case_id", "department_id"):
-            recipients.setdefault(case_id, []).append(department_id)
+        recipients = _recipients(case_id__in=list(current))
         changed = []
         for case_id, reach in current.items():
             fresh = case_reach(items.get(case_id), recipients.get(case_id, []))
@@ -286,11 +282,7 @@ def _batches(progress: Callable[[int, int], None] | None) -> Iterator[list[tuple
     done, last = 0, 0
     while batch := list(cases.filter(pk__gt=last)[:BATCH]):
         first, last = batch[0]["id"], batch[-1]["id"]
-        recipients: dict[int, list[int]] = {}
-        for case_id, department_id in CaseRecipient.objects.filter(
-            case_id__gte=first, case_id__lte=last
-        ).values_list("case_id", "department_id"):
-            recipients.setdefault(case_id, []).append(department_id)
+        recipients = _recipients(case_id__gte=first, case_id__lte=last)
         yield [
             (
                 index_key(values["id"], values["registered_at"]),

@@ -107,18 +107,19 @@ def matching(
     *,
     every: bool = True,
     before: int | None = None,
-    reach: list[str] | None = None,
+    reader: AnyUser | None = None,
 ) -> tuple[QuerySet[Case], str]:
     """``cases`` narrowed to those whose index row holds the terms (and whose key is below
     ``before``), and the field that orders them newest first. On SQLite the FTS5 table is
     joined and read newest first, so that a common word stops at the first page's rows
     instead of collecting every match; on PostgreSQL the planner chooses between walking the
-    key and the GIN index's matches, among the rows holding any of the reader's ``reach``
-    marks when given (a department reader's, ``doudi.cases.access.reader_reach``): the scope
+    key and the GIN index's matches, among the rows holding any of the reach marks of the
+    ``reader`` whose cases ``cases`` are, when a department's (``reader_reach``): the scope
     of ``cases`` still decides, the marks only let the index leave out most of what it would
     refuse."""
     if connection.vendor == "postgresql":
         key = "search_index__id"
+        reach = reader_reach(reader) if reader is not None else None
         # "isnull=False" makes the join an inner one, which the planner may start from.
         narrowed = cases.filter(
             TermMatch(terms, every=every, reach=reach, prefix="search_index__"),
@@ -136,19 +137,19 @@ CASE_NUMBER = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*-\d{8}-\d{4,}$")
 
 
 def search_cases(
-    cases: QuerySet[Case], text: str, *, reach: list[str] | None = None
+    cases: QuerySet[Case], text: str, *, reader: AnyUser | None = None
 ) -> QuerySet[Case]:
     """The cases of ``cases`` whose text holds every word of ``text``, newest first; none
     when ``text`` has nothing to search for (punctuation only). A case number typed whole
-    finds that case alone (SFQ-20260929-0001 is not also SFQ-DHM-20260929-0001). ``reach``:
-    the reader's marks, when ``cases`` is a department reader's (see ``matching``)."""
+    finds that case alone (SFQ-20260929-0001 is not also SFQ-DHM-20260929-0001). ``reader``:
+    whose cases ``cases`` are (see ``matching``)."""
     number = text.strip().upper()
     if CASE_NUMBER.match(number) and cases.filter(number=number).exists():
         return cases.filter(number=number)
     terms = query_terms(text)
     if not terms:
         return cases.none()
-    narrowed, newest_first = matching(cases, terms, reach=reach)
+    narrowed, newest_first = matching(cases, terms, reader=reader)
     return narrowed.order_by(newest_first)
 
 
@@ -315,7 +316,6 @@ def similar_cases(
     visible = Case.objects.filter(case_visibility(user))
     visible = visible.exclude(state=State.MERGED).exclude(pk=case.pk)
     before = index_key(case.pk, case.registered_at)
-    reach = reader_reach(user)
     if connection.vendor == "postgresql":
         # The newest candidates from the index rows alone, then only those joined to their
         # cases for the scope (the reader's marks have already left out most of what it
@@ -323,7 +323,8 @@ def similar_cases(
         # thousand), sorted by an expression: by the key's index the planner walks it testing
         # every row's terms. Joined to its case before the sort, each of the thousands cost a
         # case read: half the time.
-        index = CaseIndex.objects.filter(TermMatch(chosen, every=False, reach=reach), id__lt=before)
+        marks = reader_reach(user)
+        index = CaseIndex.objects.filter(TermMatch(chosen, every=False, reach=marks), id__lt=before)
         if scope == "centre":
             index = index.filter(centre_id=case.centre_id)
         else:  # a centre reader's own centres: the others' would fill the candidates
@@ -333,9 +334,7 @@ def similar_cases(
     else:
         if scope == "centre":
             visible = visible.filter(search_index__centre_id=case.centre_id)
-        candidates, newest_first = matching(
-            visible, chosen, every=False, before=before, reach=reach
-        )
+        candidates, newest_first = matching(visible, chosen, every=False, before=before)
         rows = candidates.order_by(newest_first).values_list("pk", "search_index__tokens")[
             :SIMILAR_CANDIDATES
         ]

@@ -24,7 +24,7 @@ from doudi.cases.workflow import DomainError, State
 from doudi.deadlines.actions import clock_extend, clock_start, clock_stop, clocks_cancel
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
-from doudi.search.actions import index_reach, reach_refresh
+from doudi.search.actions import reach_refresh
 from doudi.triage.models import DEFAULT_TIER_DAYS, Tier
 from doudi.workcal.selectors import work_calendar
 from doudi.workorders.models import (
@@ -158,7 +158,7 @@ def work_order_create(
     CaseRecipient.objects.bulk_create(
         [CaseRecipient(case=case, department=department)], ignore_conflicts=True
     )
-    index_reach(case)  # and its search finds it
+    reach_refresh([case.pk])  # and its search finds it
     WorkOrderEvent.objects.create(
         work_order=order,
         kind="issue",
