@@ -115,6 +115,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="the scale-out mode's task queue and cache (e.g. redis://127.0.0.1:6379/14, "
+        "flushed first); without it, the embedded SQLite queue and a per-process cache",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -122,6 +128,11 @@ def main() -> None:
     data_dir = tempfile.mkdtemp(prefix="doudi-api-bench-")
     env = {**os.environ, "DOUDI_DATA_DIR": data_dir, "DOUDI_ENV": "development"}
     env.pop("REDIS_URL", None)
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
+        env["REDIS_URL"] = args.redis_url
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     else:
@@ -168,6 +179,7 @@ def main() -> None:
     result = {
         "benchmark": "JSON API under load (wrk on the same machine)",
         "database": "postgresql" if args.database_url else "sqlite",
+        "task_queue": "redis" if args.redis_url else "sqlite",
         "connections": args.connections,
         "seconds": args.seconds,
         "web_workers": int(env.get("DOUDI_WEB_WORKERS", 2)),

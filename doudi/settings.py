@@ -231,6 +231,17 @@ DOUDI_AUDIT_SEAL_SECONDS = (
 DOUDI_SEARCH_TERMS_SECONDS = (
     config.env_int("DOUDI_SEARCH_TERMS_MS", 0 if DOUDI_ENV == "test" else 1000, minimum=0) / 1000
 )
+# How long a process keeps a bearer token it has checked (doudi/api/access.py, token_for): a
+# token revoked in another process works that much longer; the tests keep none.
+DOUDI_TOKEN_CACHE_SECONDS = (
+    config.env_int("DOUDI_TOKEN_CACHE_MS", 0 if DOUDI_ENV == "test" else 2000, minimum=0) / 1000
+)
+# How long a process keeps the centres and service items it looked up by code
+# (doudi/directory/selectors.py): a change made in another process is seen that much later.
+DOUDI_DIRECTORY_CACHE_SECONDS = (
+    config.env_int("DOUDI_DIRECTORY_CACHE_MS", 0 if DOUDI_ENV == "test" else 30000, minimum=0)
+    / 1000
+)
 # Every message template gets these; a caller may pass its own (the case's centre, say).
 NOTIFY_CENTRE_NAME = config.env_str("DOUDI_NOTIFY_CENTRE_NAME", "政务服务中心")
 NOTIFY_TRACK_URL = f"{DOUDI_PUBLIC_URL.rstrip('/')}/track/"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
 from doudi.accounts.access import active_user
 from doudi.api.models import ApiToken
+from doudi.lib.ttlcache import TtlCache
 
 if TYPE_CHECKING:
     from doudi.cases.models import Case
@@ -25,19 +28,36 @@ def token_digest(secret: str) -> str:
 
 def token_for(raw: str) -> ApiToken | None:
     """The live token a bearer string stands for, or None (unknown, wrong, revoked, or its
-    account disabled)."""
-    parts = raw.strip().split("_", 2)  # the secret part may itself hold "_"
+    account disabled).
+
+    Kept per process for ``DOUDI_TOKEN_CACHE_SECONDS`` (``live_tokens``): the look-up, with
+    the account and its scope, was the largest single read of an API request. A token revoked
+    or an account changed in this process is dropped at once (``receivers``); in another
+    process (``doudi token revoke``, the admin site on another server) within those seconds."""
+    raw = raw.strip()
+    parts = raw.split("_", 2)  # the secret part may itself hold "_"
     if len(parts) != 3 or parts[0] != "ddt":
         return None
+    digest = token_digest(raw)
+    return live_tokens.get(
+        digest, partial(_live_token, parts[1], digest), settings.DOUDI_TOKEN_CACHE_SECONDS
+    )
+
+
+# Live tokens by the digest of the whole bearer string (never the secret itself).
+live_tokens: TtlCache[str, ApiToken] = TtlCache()
+
+
+def _live_token(prefix: str, digest: str) -> ApiToken | None:
     # The account's scope comes along: every endpoint filters by it.
     token = (
         ApiToken.objects.select_related("user__scope_centre", "user__scope_department")
-        .filter(prefix=parts[1])
+        .filter(prefix=prefix)
         .first()
     )
     if token is None:
         return None
-    if not hmac.compare_digest(token.digest, token_digest(raw.strip())):
+    if not hmac.compare_digest(token.digest, digest):
         return None
     if token.revoked_at is not None:
         return None

@@ -55,6 +55,7 @@ from doudi.core.errors import InvalidInput
 from doudi.directory.access import centre_visibility
 from doudi.directory.models import Centre, Window
 from doudi.directory.selectors import (
+    active_centre,
     visible_centres,
     visible_departments,
     visible_service_items,
@@ -203,7 +204,7 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
     # The centre is read once, with what the form needs, and handed to the form as read (not
     # visible_centres: its window counts and DISTINCT cost more than the case does here).
     centres = Centre.objects.filter(centre_visibility(user), is_active=True)
-    centre = centres.filter(code=data.centre).first() if data.centre else None
+    centre = active_centre(user, data.centre) if data.centre else None
     # Most requests name no window: then none is looked up (and the form checks none).
     windows = (
         visible_windows(user).filter(is_active=True) if data.windows else Window.objects.none()

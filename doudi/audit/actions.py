@@ -32,7 +32,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -169,16 +169,28 @@ def seal(*, wait: bool = False) -> int:
             for entry in batch:
                 entry.seq, entry.prev_hash = head.seq + 1, head.hash
                 entry.hash = entry_hash(entry, entry.seq, entry.prev_hash)
-                AuditEntry.objects.filter(pk=entry.pk, seq__isnull=True).update(
-                    seq=entry.seq, prev_hash=entry.prev_hash, hash=entry.hash
-                )
                 head.seq, head.hash = entry.seq, entry.hash
             if batch:
+                _write_seals(batch)
                 head.sealed_at = timezone.now()
                 head.save()
         sealed += len(batch)
         if len(batch) < SEAL_BATCH:
             return sealed
+
+
+def _write_seals(entries: list[AuditEntry]) -> None:
+    """Each entry's place and hashes, in one statement run over them all (an ORM update per
+    entry cost a millisecond of CPU each; a seal takes every entry of its interval)."""
+    quote = connection.ops.quote_name
+    column = {f.name: quote(str(f.column)) for f in AuditEntry._meta.concrete_fields}
+    seq, prev, hashed = column["seq"], column["prev_hash"], column["hash"]
+    sql = (
+        f"UPDATE {quote(AuditEntry._meta.db_table)} SET {seq} = %s, {prev} = %s, {hashed} = %s "  # noqa: S608 - names from the model
+        f"WHERE {column['id']} = %s AND {seq} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(e.seq, e.prev_hash, e.hash, e.pk) for e in entries])
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from doudi.directory.access import (
@@ -15,6 +16,7 @@ from doudi.directory.access import (
     window_visibility,
 )
 from doudi.directory.models import Centre, Department, ServiceItem, Staff, Window
+from doudi.lib.ttlcache import TtlCache
 
 if TYPE_CHECKING:
     from doudi.accounts.access import AnyUser
@@ -59,6 +61,37 @@ def visible_service_items(user: AnyUser, query: str = "") -> QuerySet[ServiceIte
     queryset = ServiceItem.objects.filter(service_item_visibility(user))
     queryset = queryset.select_related("department")
     return _search(queryset, query, "name", "code", "department__name")
+
+
+# Kept per process for DOUDI_DIRECTORY_CACHE_SECONDS: every registration looks up its centre and
+# service item by code, and they change a few times a year. A centre, item or account saved in
+# this process clears them at once (receivers); a change in another process, or a bulk update,
+# is seen within those seconds.
+_active_items: TtlCache[str, ServiceItem] = TtlCache()
+_active_centres: TtlCache[tuple[int, str], Centre] = TtlCache()
+
+
+def active_service_item(code: str) -> ServiceItem | None:
+    """The active service item of this code, or None."""
+    return _active_items.get(
+        code,
+        lambda: ServiceItem.objects.filter(code=code, is_active=True).first(),
+        settings.DOUDI_DIRECTORY_CACHE_SECONDS,
+    )
+
+
+def active_centre(user: AnyUser, code: str) -> Centre | None:
+    """The active centre of this code if the user's scope reaches it, or None."""
+    return _active_centres.get(
+        (user.pk or 0, code),
+        lambda: Centre.objects.filter(centre_visibility(user), is_active=True, code=code).first(),
+        settings.DOUDI_DIRECTORY_CACHE_SECONDS if user.pk else 0,
+    )
+
+
+def directory_cache_clear() -> None:
+    _active_items.clear()
+    _active_centres.clear()
 
 
 def home_summary(user: AnyUser) -> dict[str, Any]:
