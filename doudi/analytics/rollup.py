@@ -41,7 +41,7 @@ from doudi.analytics.models import (
 )
 from doudi.cases.models import Case
 from doudi.cases.workflow import OPEN_STATES, State
-from doudi.core.bulk import insert_rows
+from doudi.core.bulk import insert_rows, upsert_rows
 from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory.models import Department
 from doudi.feedback.models import Rating, ReturnVisit
@@ -68,11 +68,11 @@ def rating_key(rating_id: int) -> str:
 def mark(keys: Iterable[str]) -> None:
     """Note sources whose facts may have changed (in the caller's transaction)."""
     now = timezone.now()
-    DirtySource.objects.bulk_create(
-        [DirtySource(key=key, marked_at=now) for key in sorted(set(keys))],
-        update_conflicts=True,
-        unique_fields=["key"],
-        update_fields=["marked_at"],
+    upsert_rows(
+        DirtySource,
+        [{"key": key, "marked_at": now} for key in sorted(set(keys))],
+        unique=["key"],
+        update=["marked_at"],
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Body, Field, Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
@@ -279,14 +280,18 @@ def create_case(
     submission_key = (
         lookup_hash(f"{user.pk}:{key}", purpose="idempotency") if key else uuid.uuid4().hex
     )
-    # Only the id first: nearly every key is new, and the whole case is read only for a retry.
-    earlier = (
-        Case.objects.filter(submission_key=submission_key, registered_by=user)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if earlier is not None:
-        case = Case.objects.select_related("centre", "service_item").get(pk=earlier)
+    form = _intake_form(user, data, submission_key)
+    started = timezone.now()
+    try:
+        case = case_actions.case_register(
+            actor=user, intake=form.intake(channel=data.channel), submission_key=submission_key
+        )
+    except DomainError as error:
+        raise ApiError(422, "domain_error", str(error)) from error
+    # A key used before: the action returned the case first registered with it (this insert
+    # failed on the unique key and was rolled back). Not looked up first: nearly every key is
+    # new, and the look-up cost every create a query.
+    if case.registered_at < started:
         # A key reused for another matter would otherwise drop that matter without a word.
         if _matter(case.centre.code, case.channel, case.title, case.description) != _matter(
             data.centre, data.channel, data.title, data.description
@@ -295,14 +300,6 @@ def create_case(
                 422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一件内容不同的案件。"
             )
         response["Idempotent-Replayed"] = "true"
-        return Status(201, _out(case))
-    form = _intake_form(user, data, submission_key)
-    try:
-        case = case_actions.case_register(
-            actor=user, intake=form.intake(channel=data.channel), submission_key=submission_key
-        )
-    except DomainError as error:
-        raise ApiError(422, "domain_error", str(error)) from error
     # Not read again: the action's case carries the centre and service item it was given.
     return Status(201, _out(case))
 

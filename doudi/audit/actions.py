@@ -38,6 +38,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from doudi.audit.models import AuditEntry, AuditHead
+from doudi.core.bulk import save_new
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -58,12 +59,14 @@ def audit_record(
     object_id: object = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    entry = AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        detail=detail or {},
+    entry = save_new(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            detail=detail or {},
+        )
     )
     transaction.on_commit(seal_soon, robust=True)
     return entry

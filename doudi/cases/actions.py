@@ -37,7 +37,7 @@ from doudi.cases.models import (
 from doudi.cases.selectors import cases_past_retention, visible_cases
 from doudi.cases.signals import case_left_workflow, case_moved, cases_anonymised
 from doudi.cases.workflow import DomainError, State, guard
-from doudi.core.bulk import insert_objects
+from doudi.core.bulk import insert_objects, save_new
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
 from doudi.deadlines.actions import clock_start, clocks_cancel
@@ -160,17 +160,19 @@ def case_event(
     public: bool = True,
     at: datetime | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        at=at or timezone.now(),
-        kind=kind,
-        actor=actor,
-        by_reporter=by_reporter,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        payload=payload or {},
-        public=public,
+    return save_new(
+        CaseEvent(
+            case=case,
+            at=at or timezone.now(),
+            kind=kind,
+            actor=actor,
+            by_reporter=by_reporter,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            payload=payload or {},
+            public=public,
+        )
     )
 
 
@@ -280,7 +282,7 @@ def case_register(
                 registered_at=now,
                 submission_key=submission_key,
             )
-            case.save()
+            save_new(case)
             # A new case names no window or staff yet: add, and only when there are some.
             if intake.windows:
                 case.windows.add(*intake.windows)

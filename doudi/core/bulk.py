@@ -1,19 +1,26 @@
-"""Writing many rows fast: COPY on PostgreSQL, one prepared INSERT run over every row
-(executemany) on SQLite.
+"""Writing rows fast: COPY on PostgreSQL, one prepared INSERT run over every row
+(executemany) on SQLite; and for the registration's hot path, one new row or an upsert with
+SQL made once per model.
 
 The ORM's ``bulk_create`` compiles an INSERT of a few dozen rows at a time and prepares every
 value through the compiler: for wide rows (a case has forty columns) that costs more than the
-database's own work. These helpers are for the bulk paths only (rebuilding figures, importing
-files); no signal is sent and no primary key comes back.
+database's own work. Even one ``save()`` of a new row compiles its INSERT again each time:
+0.7 ms of CPU for an audit entry on this machine, where the statement itself costs 0.16 ms.
+``insert_rows`` and ``insert_objects`` are for the bulk paths (rebuilding figures, importing
+files): no signal is sent and no primary key comes back. ``save_new`` is ``save()`` for a new
+row, signals and primary key included; ``upsert_rows`` is ``bulk_create(update_conflicts=…)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models.signals import post_save, pre_save
+
+M = TypeVar("M", bound=models.Model)
 
 
 @contextmanager
@@ -79,3 +86,90 @@ def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -
         [str(f.column) for f in fields],
         ([value(obj) for value in values] for obj in objects),
     )
+
+
+# Per model and database vendor: the INSERT of a new row and how to read each value.
+_new_rows: dict[tuple[type[models.Model], str], tuple[str, list[Callable[[Any], Any]]]] = {}
+
+
+def _new_row_plan(model: type[models.Model]) -> tuple[str, list[Callable[[Any], Any]]]:
+    key = (model, connection.vendor)
+    plan = _new_rows.get(key)
+    if plan is None:
+        meta = model._meta
+        if meta.parents or model.save is not models.Model.save:
+            raise TypeError(f"save_new: {meta.label} has parents or a save() of its own")
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - names from the model
+            f"({', '.join(quote(str(f.column)) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        if connection.features.can_return_columns_from_insert:
+            sql += f" RETURNING {quote(str(meta.pk.column))}"
+        plan = _new_rows[key] = (sql, [_value(f, connections[DEFAULT_DB_ALIAS]) for f in fields])
+    return plan
+
+
+def save_new(obj: M) -> M:
+    """``obj.save()`` for a new row of a plain model (no parents, no ``save`` of its own, a
+    primary key the database numbers): ``pre_save`` and ``post_save`` (``created``) are sent,
+    each value is prepared as ``save`` prepares it, and the primary key is set; the INSERT is
+    made once per model. In the caller's transaction, if any."""
+    model = type(obj)
+    if obj.pk is not None:
+        raise ValueError("save_new: the row has a primary key already")
+    sql, values = _new_row_plan(model)
+    using = DEFAULT_DB_ALIAS
+    with transaction.mark_for_rollback_on_error(using):
+        pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value(obj) for value in values])
+            obj.pk = cursor.fetchone()[0] if "RETURNING" in sql else cursor.lastrowid
+        obj._state.adding, obj._state.db = False, using
+        post_save.send(
+            sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+        )
+    return obj
+
+
+UPSERT_BATCH = 500
+
+
+def upsert_rows(
+    model: type[models.Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Insert rows (field name → value, every row the same fields), or where one with the same
+    ``unique`` fields exists, set its ``update`` fields: ``INSERT … ON CONFLICT … DO UPDATE``
+    (PostgreSQL; SQLite 3.24+), in the caller's transaction. No signal is sent."""
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    names = list(rows[0])
+    fields = [meta.get_field(name) for name in names]
+    columns = [quote(str(f.column)) for f in fields]  # type: ignore[union-attr]
+    conflict = ", ".join(quote(str(meta.get_field(n).column)) for n in unique)  # type: ignore[union-attr]
+    sets = ", ".join(
+        f"{c} = EXCLUDED.{c}"
+        for c in (quote(str(meta.get_field(n).column)) for n in update)  # type: ignore[union-attr]
+    )
+    row = f"({', '.join(['%s'] * len(names))})"
+    for start in range(0, len(rows), UPSERT_BATCH):
+        chunk = rows[start : start + UPSERT_BATCH]
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model
+            f"VALUES {', '.join([row] * len(chunk))} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+        )
+        params = [
+            field.get_db_prep_save(values[name], connection)  # type: ignore[union-attr]
+            for values in chunk
+            for name, field in zip(names, fields, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from doudi.core.bulk import save_new
 from doudi.lib.phone import normalise_phone, phone_kind
 from doudi.notify import backends
 from doudi.notify.models import Notification
@@ -122,14 +123,16 @@ def notification_enqueue(
         logger.info("notification %s skipped: no %s address it can reach", template, channel)
         return None
     message = render_message(template, context, channel=channel)
-    notification = Notification.objects.create(
-        channel=channel,
-        recipient=address,
-        template=template,
-        subject=message.subject,
-        body=message.body,
-        case_id=case_id,
-        next_attempt_at=timezone.now(),
+    notification = save_new(
+        Notification(
+            channel=channel,
+            recipient=address,
+            template=template,
+            subject=message.subject,
+            body=message.body,
+            case_id=case_id,
+            next_attempt_at=timezone.now(),
+        )
     )
     transaction.on_commit(partial(_schedule_delivery, notification.pk), robust=True)
     return notification

@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from doudi.cases.access import case_reach
 from doudi.cases.models import Case
-from doudi.core.bulk import insert_rows
+from doudi.core.bulk import insert_rows, upsert_rows
 from doudi.lib.cjk import document_tokens
 from doudi.search.models import TEXT_FIELDS, CaseIndex, Term, index_key
 from doudi.workorders.models import CaseRecipient
@@ -81,22 +81,22 @@ def index_case(case: Case, *, created: bool = False) -> None:
         if created
         else CaseIndex.objects.filter(case_id=case.pk).values_list("tokens", flat=True).first()
     )
-    CaseIndex.objects.bulk_create(
+    upsert_rows(
+        CaseIndex,
         [
-            CaseIndex(
-                id=index_key(case.pk, case.registered_at),
-                case_id=case.pk,
-                centre_id=case.centre_id,
-                tokens=tokens,
-                reach=case_reach(
+            {
+                "id": index_key(case.pk, case.registered_at),
+                "case": case.pk,
+                "centre": case.centre_id,
+                "tokens": tokens,
+                "reach": case_reach(
                     case.service_item_id,
                     [] if created else _recipients(case_id=case.pk).get(case.pk, []),
                 ),
-            )
+            }
         ],
-        update_conflicts=True,
-        unique_fields=["case"],
-        update_fields=["tokens", "centre", "reach"],
+        unique=["case"],
+        update=["tokens", "centre", "reach"],
     )
     if old != tokens:
         changed = partial(count_terms, set((old or "").split()), set(tokens.split()))
