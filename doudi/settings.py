@@ -224,7 +224,7 @@ NOTIFY_MAX_ATTEMPTS = config.env_int("DOUDI_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 # How often a process seals the audit log after commits (doudi/audit/actions.py, seal_soon);
 # the tests seal after every commit.
 DOUDI_AUDIT_SEAL_SECONDS = (
-    config.env_int("DOUDI_AUDIT_SEAL_MS", 0 if DOUDI_ENV == "test" else 250, minimum=0) / 1000
+    config.env_int("DOUDI_AUDIT_SEAL_MS", 0 if DOUDI_ENV == "test" else 1000, minimum=0) / 1000
 )
 # How long a process keeps the search term counts' changes before writing them together
 # (doudi/search/actions.py, queue_terms); the tests write them at once.
