@@ -100,6 +100,9 @@ def _new_row_plan(model: type[models.Model]) -> tuple[str, list[Callable[[Any], 
         if meta.parents or model.save is not models.Model.save:
             raise TypeError(f"save_new: {meta.label} has parents or a save() of its own")
         fields = [f for f in meta.concrete_fields if not f.primary_key]
+        if any(f.generated or f.db_default is not models.NOT_PROVIDED for f in fields):
+            # save() leaves these to the database; this INSERT would write them.
+            raise TypeError(f"save_new: {meta.label} has generated or database-default fields")
         quote = connection.ops.quote_name
         sql = (
             f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - names from the model

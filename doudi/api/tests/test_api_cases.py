@@ -323,14 +323,14 @@ def test_every_api_error_has_the_one_shape(org: Org, integration: str, client: C
 def test_a_case_is_created_in_a_fixed_number_of_queries(
     org: Org, integration: str, client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    """Speed (docs/benchmarks.md): token, key, centre, item; counter, case, figures' mark, search
-    row and terms, event, outbox; the two savepoints' two each (the number's transaction, then
-    the case's). A new query here shows up as a failure."""
+    """Speed (docs/benchmarks.md): token, centre, item (the tests keep none of them per
+    process); counter, case, figures' mark, search row and terms, event, audit entry, outbox;
+    the case's savepoint. A new query here shows up as a failure."""
     assert post(client, integration, body(), **{"Idempotency-Key": "warm"}).status_code == 201
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(12):
         created = post(client, integration, body(windows=[]), **{"Idempotency-Key": "k-1"})
     assert created.status_code == 201, created.content
     # A window: its code, the form's check of its id, the links there, the new link.
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(17):
         created = post(client, integration, body(), **{"Idempotency-Key": "k-2"})
     assert created.status_code == 201, created.content
