@@ -290,15 +290,16 @@ def create_case(
         raise ApiError(422, "domain_error", str(error)) from error
     # A key used before: the action returned the case first registered with it (this insert
     # failed on the unique key and was rolled back). Not looked up first: nearly every key is
-    # new, and the look-up cost every create a query.
-    if case.registered_at < started:
+    # new, and the look-up cost every create a query. The matter is compared whatever the
+    # case's age (a new case matches itself): a retry racing its first request is checked too.
+    if _matter(case.centre.code, case.channel, case.title, case.description) != _matter(
+        data.centre, data.channel, data.title, data.description
+    ):
         # A key reused for another matter would otherwise drop that matter without a word.
-        if _matter(case.centre.code, case.channel, case.title, case.description) != _matter(
-            data.centre, data.channel, data.title, data.description
-        ):
-            raise ApiError(
-                422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一件内容不同的案件。"
-            )
+        raise ApiError(
+            422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一件内容不同的案件。"
+        )
+    if case.registered_at < started:
         response["Idempotent-Replayed"] = "true"
     # Not read again: the action's case carries the centre and service item it was given.
     return Status(201, _out(case))

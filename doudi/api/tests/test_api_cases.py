@@ -73,6 +73,8 @@ def test_an_integration_registers_a_case_once_per_idempotency_key(
     other = post(client, integration, body(), **{"Idempotency-Key": "transfer-0002"})
     assert other.json()["number"] != created["number"]
     assert Case.objects.count() == 2
+    # The retries went through the action and were rolled back: nothing of theirs was kept.
+    assert CaseEvent.objects.filter(kind="register").count() == 2
 
 
 @pytest.mark.parametrize(
