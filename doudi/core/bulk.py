@@ -88,11 +88,13 @@ def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -
     )
 
 
-# Per model and database vendor: the INSERT of a new row and how to read each value.
-_new_rows: dict[tuple[type[models.Model], str], tuple[str, list[Callable[[Any], Any]]]] = {}
+# Per model and database vendor: the INSERT of a new row, how to read each value, and whether
+# the INSERT returns the primary key (else the cursor's last row id).
+_Plan = tuple[str, list[Callable[[Any], Any]], bool]
+_new_rows: dict[tuple[type[models.Model], str], _Plan] = {}
 
 
-def _new_row_plan(model: type[models.Model]) -> tuple[str, list[Callable[[Any], Any]]]:
+def _new_row_plan(model: type[models.Model]) -> _Plan:
     key = (model, connection.vendor)
     plan = _new_rows.get(key)
     if plan is None:
@@ -109,9 +111,11 @@ def _new_row_plan(model: type[models.Model]) -> tuple[str, list[Callable[[Any], 
             f"({', '.join(quote(str(f.column)) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
-        if connection.features.can_return_columns_from_insert:
+        returning = connection.features.can_return_columns_from_insert
+        if returning:
             sql += f" RETURNING {quote(str(meta.pk.column))}"
-        plan = _new_rows[key] = (sql, [_value(f, connections[DEFAULT_DB_ALIAS]) for f in fields])
+        # The proxy, not one thread's connection: the plan is shared by the request threads.
+        plan = _new_rows[key] = (sql, [_value(f, connection) for f in fields], returning)
     return plan
 
 
@@ -123,13 +127,13 @@ def save_new(obj: M) -> M:
     model = type(obj)
     if obj.pk is not None:
         raise ValueError("save_new: the row has a primary key already")
-    sql, values = _new_row_plan(model)
+    sql, values, returning = _new_row_plan(model)
     using = DEFAULT_DB_ALIAS
     with transaction.mark_for_rollback_on_error(using):
         pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
         with connection.cursor() as cursor:
             cursor.execute(sql, [value(obj) for value in values])
-            obj.pk = cursor.fetchone()[0] if "RETURNING" in sql else cursor.lastrowid
+            obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
         obj._state.adding, obj._state.db = False, using
         post_save.send(
             sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
