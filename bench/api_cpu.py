@@ -30,7 +30,7 @@ DOUDI = [sys.executable, "-m", "doudi"]
 
 def prepare(args: argparse.Namespace) -> str:
     """Set up the data directory and database in this process's environment; the token."""
-    os.environ.update({"DOUDI_DATA_DIR": tempfile.mkdtemp(prefix="doudi-api-cpu-")})
+    os.environ["DOUDI_DATA_DIR"] = tempfile.mkdtemp(prefix="doudi-api-cpu-")
     os.environ["DOUDI_ENV"] = "development"
     os.environ.pop("REDIS_URL", None)
     if args.database_url:
