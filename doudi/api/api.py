@@ -48,7 +48,7 @@ from doudi.api.schemas import (
 from doudi.cases import actions as case_actions
 from doudi.cases.access import access_case_by_number, may_act
 from doudi.cases.forms import MOVE_FORMS, IntakeForm
-from doudi.cases.models import Case
+from doudi.cases.models import ENCRYPTED_FIELDS, Case
 from doudi.cases.selectors import case_list
 from doudi.cases.workflow import DomainError
 from doudi.core.crypto import lookup_hash
@@ -382,6 +382,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePage:
         cases = cases.filter(registered_at__lt=filters.registered_to)
     if filters.cursor:
         cases = _after(cases, filters.cursor)
+    # The list shows personal data masked: the encrypted columns are neither read nor decrypted.
+    cases = cases.defer(*ENCRYPTED_FIELDS)
     page, more = page_of(cases.order_by("-registered_at", "-pk"), filters.limit)
     return CasePage(
         items=[_out(case) for case in page], next_cursor=_cursor(page[-1]) if more else None

@@ -336,3 +336,22 @@ def test_a_case_is_created_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(17):
         created = post(client, integration, body(), **{"Idempotency-Key": "k-2"})
     assert created.status_code == 201, created.content
+
+
+def test_the_list_reads_no_encrypted_column(org: Org, integration: str, client: Client) -> None:
+    """Speed: the list shows personal data masked, so the encrypted columns are not read (and
+    not decrypted, five per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from doudi.cases.models import ENCRYPTED_FIELDS
+
+    post(client, integration, body())
+    with CaptureQueriesContext(connection) as queries:
+        page = get(client, integration, "/api/v1/cases").json()
+    assert page["items"][0]["reporter_phone"] == "138****1234"
+    listed = [q["sql"] for q in queries.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert listed
+    assert "reporter_phone" in ENCRYPTED_FIELDS
+    for name in ENCRYPTED_FIELDS:
+        assert all(f'"{name}"' not in sql for sql in listed), name

@@ -52,3 +52,19 @@ def test_withdrawn_and_merged_are_exits_from_every_open_state() -> None:
 def test_an_unknown_move_is_refused() -> None:
     with pytest.raises(DomainError):
         guard("teleport", State.REGISTERED, capabilities=None)
+
+
+def test_a_case_s_state_label_is_django_s_without_its_cost() -> None:
+    from django.db.models import Field
+    from django.utils import translation
+
+    from doudi.cases.models import Case
+
+    # Django's own get_FOO_display, for the comparison (the model's replaces it).
+    field = Case._meta.get_field("state")
+    assert isinstance(field, Field)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value in [*State.values, "no-such-state"]:
+                case = Case(state=value)
+                assert case.get_state_display() == str(case._get_FIELD_display(field))
