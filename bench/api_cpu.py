@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _env import use_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 DOUDI = [sys.executable, "-m", "doudi"]
@@ -30,13 +30,7 @@ DOUDI = [sys.executable, "-m", "doudi"]
 
 def prepare(args: argparse.Namespace) -> str:
     """Set up the data directory and database in this process's environment; the token."""
-    os.environ["DOUDI_DATA_DIR"] = tempfile.mkdtemp(prefix="doudi-api-cpu-")
-    os.environ["DOUDI_ENV"] = "development"
-    os.environ.pop("REDIS_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    use_environment(args.database_url)
     subprocess.run([*DOUDI, "setup", "-v", "0"], check=True, cwd=ROOT)
     subprocess.run([*DOUDI, "demo"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     done = subprocess.run(
@@ -60,8 +54,6 @@ def main() -> None:
     args = parser.parse_args()
     token = prepare(args)
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
     import django
 
     django.setup()

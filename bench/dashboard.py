@@ -19,9 +19,10 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _env import use_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,17 +48,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="0: prepare the data only")
     args = parser.parse_args()
 
-    if args.data_dir:
-        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
-    os.environ["DOUDI_DATA_DIR"] = args.data_dir or tempfile.mkdtemp(prefix="doudi-bench-")
-    os.environ["DOUDI_ENV"] = "development"
-    os.environ.pop("REDIS_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
-    sys.path.insert(0, str(ROOT))
+    use_environment(args.database_url, args.data_dir)
     sys.path.insert(0, str(ROOT / "bench"))
     import django
 

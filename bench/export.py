@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from _env import use_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,15 +32,7 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    os.environ["DOUDI_DATA_DIR"] = args.data_dir
-    os.environ["DOUDI_ENV"] = "development"
-    os.environ.pop("REDIS_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
-    sys.path.insert(0, str(ROOT))
+    use_environment(args.database_url, args.data_dir)
     import django
 
     django.setup()

@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from _env import use_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,16 +36,8 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=100_000)
     args = parser.parse_args()
 
-    os.environ["DOUDI_DATA_DIR"] = tempfile.mkdtemp(prefix="doudi-bench-")
-    os.environ["DOUDI_ENV"] = "development"
+    use_environment(args.database_url)
     os.environ["DOUDI_HUEY_IMMEDIATE"] = "0"
-    os.environ.pop("REDIS_URL", None)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
