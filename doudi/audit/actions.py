@@ -38,7 +38,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from doudi.audit.models import AuditEntry, AuditHead
-from doudi.core.bulk import save_new
+from doudi.core.bulk import column, save_new
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -185,12 +185,11 @@ def seal(*, wait: bool = False) -> int:
 def _write_seals(entries: list[AuditEntry]) -> None:
     """Each entry's place and hashes, in one statement run over them all (an ORM update per
     entry cost a millisecond of CPU each; a seal takes every entry of its interval)."""
-    quote = connection.ops.quote_name
-    column = {f.name: quote(str(f.column)) for f in AuditEntry._meta.concrete_fields}
-    seq, prev, hashed = column["seq"], column["prev_hash"], column["hash"]
+    seq, prev, hashed, pk = (column(AuditEntry, f) for f in ("seq", "prev_hash", "hash", "id"))
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
     sql = (
-        f"UPDATE {quote(AuditEntry._meta.db_table)} SET {seq} = %s, {prev} = %s, {hashed} = %s "  # noqa: S608 - names from the model
-        f"WHERE {column['id']} = %s AND {seq} IS NULL"
+        f"UPDATE {table} SET {seq} = %s, {prev} = %s, {hashed} = %s "  # noqa: S608 - names from the model
+        f"WHERE {pk} = %s AND {seq} IS NULL"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(e.seq, e.prev_hash, e.hash, e.pk) for e in entries])

@@ -144,6 +144,18 @@ def save_new(obj: M) -> M:
 UPSERT_BATCH = 500
 
 
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is not a column")
+    return field
+
+
+def column(model: type[models.Model], name: str) -> str:
+    """The quoted column of a model's field, for SQL written by hand."""
+    return connection.ops.quote_name(str(_field(model, name).column))
+
+
 def upsert_rows(
     model: type[models.Model],
     rows: Sequence[Mapping[str, Any]],
@@ -156,25 +168,20 @@ def upsert_rows(
     (PostgreSQL; SQLite 3.24+), in the caller's transaction. No signal is sent."""
     if not rows:
         return
-    meta = model._meta
-    quote = connection.ops.quote_name
     names = list(rows[0])
-    fields = [meta.get_field(name) for name in names]
-    columns = [quote(str(f.column)) for f in fields]  # type: ignore[union-attr]
-    conflict = ", ".join(quote(str(meta.get_field(n).column)) for n in unique)  # type: ignore[union-attr]
-    sets = ", ".join(
-        f"{c} = EXCLUDED.{c}"
-        for c in (quote(str(meta.get_field(n).column)) for n in update)  # type: ignore[union-attr]
-    )
+    fields = [_field(model, name) for name in names]
+    columns = [column(model, name) for name in names]
+    conflict = ", ".join(column(model, name) for name in unique)
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in (column(model, name) for name in update))
     row = f"({', '.join(['%s'] * len(names))})"
     for start in range(0, len(rows), UPSERT_BATCH):
         chunk = rows[start : start + UPSERT_BATCH]
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model
+            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model
             f"VALUES {', '.join([row] * len(chunk))} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
         )
         params = [
-            field.get_db_prep_save(values[name], connection)  # type: ignore[union-attr]
+            field.get_db_prep_save(values[name], connection)
             for values in chunk
             for name, field in zip(names, fields, strict=True)
         ]

@@ -4,15 +4,16 @@ not wait for it)."""
 
 from __future__ import annotations
 
-import time
 from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 
 from doudi.cases.models import Case
 from doudi.cases.signals import cases_imported
+from doudi.core.caches import clear_when_changed
+from doudi.lib.ttlcache import TtlCache
 from doudi.policy.models import PolicyIssue
 from doudi.policy.selectors import closed_issues_over
 
@@ -20,7 +21,7 @@ from doudi.policy.selectors import closed_issues_over
 # times a month and cases come in by the hundred a second. An issue saved or deleted in this
 # process clears it at once; one closed in another process is seen within CLOSED_TTL seconds.
 CLOSED_TTL = 30.0
-_closed_over: dict[str, tuple[float, bool]] = {}
+_closed_over: TtlCache[str, bool] = TtlCache()
 
 
 def _enqueue(case_id: int) -> None:
@@ -30,13 +31,7 @@ def _enqueue(case_id: int) -> None:
 
 
 def _has_closed_issues(path: str, centre: Any) -> bool:
-    now = time.monotonic()
-    known = _closed_over.get(path)
-    if known is not None and known[0] > now:
-        return known[1]
-    found = closed_issues_over(centre).exists()
-    _closed_over[path] = (now + CLOSED_TTL, found)
-    return found
+    return bool(_closed_over.get(path, lambda: closed_issues_over(centre).exists(), CLOSED_TTL))
 
 
 def _case_saved(sender: Any, instance: Case, created: bool, raw: bool = False, **kw: Any) -> None:
@@ -55,13 +50,6 @@ def _cases_imported(sender: Any, cases: list[Case], **kwargs: Any) -> None:
             transaction.on_commit(partial(_enqueue, case.pk), robust=True)
 
 
-def _issue_changed(sender: Any, **kwargs: Any) -> None:
-    # Now, and again once committed: a registration in between may have cached the old answer.
-    _closed_over.clear()
-    transaction.on_commit(_closed_over.clear)
-
-
 post_save.connect(_case_saved, sender=Case, dispatch_uid="policy-recurrence")
 cases_imported.connect(_cases_imported, dispatch_uid="policy-recurrence-imported")
-post_save.connect(_issue_changed, sender=PolicyIssue, dispatch_uid="policy-closed-cache-save")
-post_delete.connect(_issue_changed, sender=PolicyIssue, dispatch_uid="policy-closed-cache-delete")
+clear_when_changed(_closed_over.clear, PolicyIssue, uid="policy-closed-cache")

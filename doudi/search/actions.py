@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from doudi.cases.access import case_reach
 from doudi.cases.models import Case
-from doudi.core.bulk import insert_rows, upsert_rows
+from doudi.core.bulk import column, insert_rows, upsert_rows
 from doudi.lib.cjk import document_tokens
 from doudi.search.models import TEXT_FIELDS, CaseIndex, Term, index_key
 from doudi.workorders.models import CaseRecipient
@@ -138,7 +138,8 @@ def reach_refresh(case_ids: Sequence[int]) -> int:
         if changed:
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"UPDATE {table} SET reach = %s WHERE case_id = %s",  # noqa: S608
+                    f"UPDATE {table} SET {column(CaseIndex, 'reach')} = %s "  # noqa: S608
+                    f"WHERE {column(CaseIndex, 'case')} = %s",
                     changed,
                 )
         written += len(changed)
