@@ -224,9 +224,7 @@ class CaseEvent(models.Model):
     """One thing that happened to a case: a move between states, or information added."""
 
     # Indexed by case_event_case_at (case first), not alone.
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="events", db_index=False
-    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(_("事件"), max_length=32)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
