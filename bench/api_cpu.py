@@ -10,12 +10,13 @@ Prints and writes to bench/results/api-cpu-<database>.json the CPU and wall mill
 create of each round, and the database statements per create.
 
     .venv/bin/python bench/api_cpu.py [--creates 300] [--rounds 3]
-        [--database-url postgres://postgres@127.0.0.1:5432/doudi_api_cpu]
+        [--database-url postgres://postgres@127.0.0.1:5432/doudi_api_cpu] [--profile FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import subprocess
 import sys
@@ -51,6 +52,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warm", type=int, default=50)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="write a cProfile of the last round to this file (read it with pstats or snakeviz)",
+    )
     args = parser.parse_args()
     token = prepare(args)
 
@@ -93,9 +99,15 @@ def main() -> None:
         post(args.warm)
     rounds = []
     for r in range(args.rounds):
+        profiler = cProfile.Profile() if args.profile and r == args.rounds - 1 else None
         cpu, wall = time.process_time(), time.perf_counter()
+        if profiler:
+            profiler.enable()
         for n in range(args.creates):
             post((r + 1) * 1_000_000 + n)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         rounds.append(
             {
                 "cpu_ms_per_create": round((time.process_time() - cpu) / args.creates * 1000, 2),

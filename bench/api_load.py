@@ -9,7 +9,8 @@ empty); migrate and load the demo district; make an integration token; start gun
 2. GET /api/v1/cases?limit=50&state=registered (the first page with a filter) for --seconds,
    after an ANALYZE (as autovacuum would have run).
 Prints and writes to bench/results/api-<database>.json requests/s and p50/p90/p99 latency, the
-non-2xx count, and how many cases the database holds against how many POSTs wrk counted.
+non-2xx count, the CPU milliseconds per request spent by the server, PostgreSQL and wrk,
+and how many cases the database holds against how many POSTs wrk counted.
 
     .venv/bin/python bench/api_load.py [--seconds 30] [--connections 16]
         [--database-url postgres://postgres@127.0.0.1:5432/doudi_api_bench]
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -61,6 +63,38 @@ def wait_for_server(base: str, timeout: float = 60) -> None:
             time.sleep(0.2)
 
 
+def _cpu_by_process() -> dict[int, tuple[str, int, float]]:
+    """Every process's command name, parent and CPU seconds (user + system), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name = stat[stat.find("(") + 1 : stat.rfind(")")]
+        fields = stat[stat.rfind(")") + 2 :].split()
+        found[int(entry)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server (the process and its descendants) and of PostgreSQL."""
+    processes = _cpu_by_process()
+    server = {server_pid}
+    grew = True
+    while grew:
+        more = {pid for pid, (_n, parent, _c) in processes.items() if parent in server}
+        grew = bool(more - server)
+        server |= more
+    return {
+        "server": sum(processes[pid][2] for pid in server if pid in processes),
+        "postgresql": sum(c for name, _p, c in processes.values() if name.startswith("postgres")),
+    }
+
+
 def wrk(
     url: str,
     *,
@@ -69,7 +103,10 @@ def wrk(
     script: str = "",
     args: list[str] | None = None,
     header: str = "",
+    server_pid: int = 0,
 ) -> dict[str, object]:
+    """Run wrk; its figures, and with ``server_pid`` the CPU milliseconds per request that the
+    server, PostgreSQL and wrk itself spent (two cores give 2,000 ms a second in all)."""
     command = [
         "wrk",
         f"-t{min(2, connections)}",
@@ -86,7 +123,11 @@ def wrk(
     command.append(url)
     if args:
         command += ["--", *args]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = cpu_split(server_pid) if server_pid else {}
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    after = cpu_split(server_pid) if server_pid else {}
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(out)
 
     def ms(label: str) -> float:
@@ -98,6 +139,8 @@ def wrk(
 
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    spent = {name: after[name] - before[name] for name in after}
+    spent["wrk"] = done.ru_utime + done.ru_stime - children.ru_utime - children.ru_stime
     return {
         "requests": requests,
         "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
@@ -106,6 +149,11 @@ def wrk(
         "p99_ms": ms("99"),
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": "Socket errors" in out,
+        "cpu_ms_per_request": {
+            name: round(seconds * 1000 / max(requests, 1), 2) for name, seconds in spent.items()
+        }
+        if server_pid
+        else {},
     }
 
 
@@ -161,6 +209,7 @@ def main() -> None:
             connections=args.connections,
             script=script,
             args=[token, str(int(time.time()))],
+            server_pid=server.pid,
         )
         # The statistics of a database in service (autovacuum analyses the thousands of new
         # rows within a minute): without them the list plans for the demo's few hundred cases
@@ -176,6 +225,7 @@ def main() -> None:
             seconds=args.seconds,
             connections=args.connections,
             header=auth,
+            server_pid=server.pid,
         )
     finally:
         server.terminate()
