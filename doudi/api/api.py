@@ -53,7 +53,6 @@ from doudi.cases.selectors import case_list
 from doudi.cases.workflow import DomainError
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
-from doudi.directory.access import centre_visibility
 from doudi.directory.models import Centre, Window
 from doudi.directory.selectors import (
     active_centre,
@@ -202,15 +201,15 @@ _FIELD_NAMES = {
 def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
     """The clerk's intake form bound to the API's fields, so that the API checks exactly what
     the window checks (ID and credit-code check digits, phone numbers, what is required)."""
-    # The centre is read once, with what the form needs, and handed to the form as read (not
-    # visible_centres: its window counts and DISTINCT cost more than the case does here).
-    centres = Centre.objects.filter(centre_visibility(user), is_active=True)
+    # The centre is read once (and cached: active_centre), in the user's scope, and handed to
+    # the form as read: the one centre it may take is that one.
     centre = active_centre(user, data.centre) if data.centre else None
     # Most requests name no window: then none is looked up (and the form checks none).
-    windows = (
-        visible_windows(user).filter(is_active=True) if data.windows else Window.objects.none()
-    )
-    window_ids = dict(windows.filter(code__in=data.windows).values_list("code", "pk"))
+    windows = Window.objects.none()
+    window_ids: dict[str, int] = {}
+    if data.windows:
+        windows = visible_windows(user).filter(is_active=True)
+        window_ids = dict(windows.filter(code__in=data.windows).values_list("code", "pk"))
     unknown = [code for code in data.windows if code not in window_ids]
     if centre is None or unknown:
         fields = {"centre": ["找不到该中心，或无权在该中心登记。"]} if centre is None else {}
@@ -241,7 +240,7 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
             "urgency": data.urgency,
             "occurred_at": data.occurred_at.isoformat() if data.occurred_at else "",
         },
-        centres=centres,
+        centres=Centre.objects.filter(pk=centre.pk),
         windows=windows,
         centre=centre,  # the API takes no staff: the form's staff scope stays empty
     )
