@@ -221,6 +221,12 @@ EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = config.env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 NOTIFY_MAX_ATTEMPTS = config.env_int("DOUDI_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# How long the outbox rows a process commits wait to be handed to the worker together
+# (doudi/notify/actions.py, _kick_delivery): one task per that time, not one per message; the
+# tests queue one per commit, at once.
+NOTIFY_KICK_SECONDS = (
+    config.env_int("DOUDI_NOTIFY_KICK_MS", 0 if DOUDI_ENV == "test" else 500, minimum=0) / 1000
+)
 # How often a process seals the audit log after commits (doudi/audit/actions.py, seal_soon);
 # the tests seal after every commit.
 DOUDI_AUDIT_SEAL_SECONDS = (

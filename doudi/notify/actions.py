@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -93,11 +94,33 @@ def _deliverable_address(channel: str, to: str) -> str | None:
     return address
 
 
-def _schedule_delivery(notification_id: int) -> None:
-    # Imported here: the task module imports this one.
-    from doudi.notify.tasks import deliver_notification
+# When this process may next ask the worker to deliver (time.monotonic()), under its lock.
+_kick_lock = threading.Lock()
+_next_kick = 0.0
 
-    deliver_notification(notification_id)
+
+def _kick_delivery() -> None:
+    """After a commit that left messages in the outbox: ask the worker to deliver what is due.
+
+    With NOTIFY_KICK_SECONDS, the request is queued to run that much later, and this process
+    asks again only once it has run: the rows committed meanwhile are due before it runs, so
+    it finds them too. At a few hundred cases a second, that is one task where there were
+    hundreds. With 0, every commit queues its request at once.
+    """
+    # Imported here: the task module imports this one.
+    from doudi.notify.tasks import deliver_due_notifications
+
+    global _next_kick
+    delay = settings.NOTIFY_KICK_SECONDS
+    if not delay:
+        deliver_due_notifications()
+        return
+    now = time.monotonic()
+    with _kick_lock:
+        if now < _next_kick:
+            return
+        _next_kick = now + delay
+    deliver_due_notifications.schedule(delay=delay)
 
 
 def notification_enqueue(
@@ -108,7 +131,8 @@ def notification_enqueue(
     context: dict[str, Any],
     case_id: int | None = None,
 ) -> Notification | None:
-    """Write an outbox row in the caller's transaction; it is delivered after that commits.
+    """Write an outbox row in the caller's transaction; it is delivered after that commits
+    (_kick_delivery).
 
     Returns None and writes nothing when there is no address this channel can reach (empty, or
     a landline for SMS). A rollback of the caller's transaction discards the row and the
@@ -134,7 +158,7 @@ def notification_enqueue(
             next_attempt_at=timezone.now(),
         )
     )
-    transaction.on_commit(partial(_schedule_delivery, notification.pk), robust=True)
+    transaction.on_commit(_kick_delivery, robust=True)
     return notification
 
 
@@ -204,8 +228,8 @@ def notification_resend(*, actor: User | None, notification_ids: Iterable[int]) 
     Notification.objects.filter(pk__in=ids).update(
         status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
-    for pk in ids:
-        transaction.on_commit(partial(_schedule_delivery, pk), robust=True)
+    if ids:
+        transaction.on_commit(_kick_delivery, robust=True)
     logger.info("%s reset %s failed notifications", actor or "a command", len(ids))
     return len(ids)
 

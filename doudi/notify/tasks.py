@@ -1,4 +1,5 @@
-"""Delivery by the task queue: one task per message, and a sweep for due and retried rows."""
+"""Delivery by the task queue: one task per message, queued by a request after outbox rows
+commit and by a sweep each minute for retried rows and lost requests."""
 
 from __future__ import annotations
 
@@ -15,11 +16,23 @@ def deliver_notification(notification_id: int) -> None:
     notification_deliver(notification_id=notification_id)
 
 
-@db_periodic_task(crontab(minute="*"))
-def retry_due_notifications() -> int:
-    """Queue every pending row that is due: retries after a failure, and rows whose queueing
-    was lost between commit and enqueue. A row queued twice is still sent once (the claim)."""
+def _queue_due() -> int:
+    """Queue every pending row that is due, one task each (sent in parallel by the worker's
+    threads); a row queued twice is still sent once (the claim)."""
     ids = due_notification_ids(now=timezone.now())
     for notification_id in ids:
         deliver_notification(notification_id)
     return len(ids)
+
+
+@db_task()
+def deliver_due_notifications() -> int:
+    """Asked for after outbox rows commit (notify.actions._kick_delivery)."""
+    return _queue_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def retry_due_notifications() -> int:
+    """The sweep: retries after a failure, and rows whose request was lost between commit and
+    queueing."""
+    return _queue_due()

@@ -163,6 +163,33 @@ def test_a_committed_notification_is_delivered_once_after_commit(outbox: Path) -
     assert lines[0]["case_id"] == 12
 
 
+@pytest.mark.django_db(transaction=True)
+def test_commits_within_the_kick_time_share_one_delivery_request(
+    outbox: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from doudi.notify import actions
+
+    settings.NOTIFY_KICK_SECONDS = 0.5
+    clock = [1000.0]
+    monkeypatch.setattr(actions.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(actions, "_next_kick", 0.0)
+    HUEY.flush()
+    first = enqueue_sms("case_registered")  # each in a transaction of its own
+    second = enqueue_sms("case_withdrawn")
+    # One request, queued to run after the kick time: nothing is sent before it runs.
+    requests = HUEY.scheduled()
+    assert len(requests) == 1
+    assert requests[0].name.endswith("deliver_due_notifications")
+    assert sms_lines(outbox) == []
+    clock[0] += 0.6
+    third = enqueue_sms("case_merged")
+    assert len(HUEY.scheduled()) == 2
+    # The first request, when it runs, finds every row committed before it.
+    assert HUEY.execute(requests[0], timestamp=requests[0].eta) == 3
+    assert sorted(line["id"] for line in sms_lines(outbox)) == [first.pk, second.pk, third.pk]
+    HUEY.flush()
+
+
 def test_nothing_is_written_without_a_reachable_address(db: None, outbox: Path) -> None:
     unreachable = [("sms", ""), ("sms", "  "), ("sms", "010-64010001"), ("email", "nobody")]
     for channel, to in unreachable:
