@@ -20,26 +20,49 @@ class Migration(migrations.Migration):
     operations = [
         DropLikeIndexes(
             model_name="case",
-            fields=["number", "phone_hash", "id_hash", "submission_key", "source_ref"],
+            fields=["number", "phone_hash", "id_hash", "submission_key", "source_ref", "state"],
         ),
-        migrations.AlterField(
-            model_name='case',
-            name='centre',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='directory.centre', verbose_name='中心'),
-        ),
-        migrations.AlterField(
-            model_name='case',
-            name='registered_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='登记时间'),
-        ),
-        migrations.AlterField(
-            model_name='case',
-            name='state',
-            field=models.CharField(choices=[('registered', '已登记'), ('resolved_on_spot', '当场办结'), ('out_of_scope', '不属于受理范围'), ('transferred', '已转办'), ('triage', '待分拣'), ('dispatched', '已派单'), ('in_progress', '办理中'), ('review', '待审核'), ('answered', '已答复'), ('return_visit', '回访中'), ('closed', '已办结'), ('withdrawn', '已撤回'), ('merged', '已合并')], max_length=20, verbose_name='状态'),
-        ),
-        migrations.AlterField(
-            model_name='caseevent',
-            name='case',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case'),
+        # The single-column indexes dropped by name: an AlterField would drop and re-add a
+        # foreign key's constraint (checking millions of rows again) and, on SQLite, copy the
+        # whole table.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='case',
+                    name='centre',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='directory.centre', verbose_name='中心'),
+                ),
+                migrations.AlterField(
+                    model_name='case',
+                    name='registered_at',
+                    field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='登记时间'),
+                ),
+                migrations.AlterField(
+                    model_name='case',
+                    name='state',
+                    field=models.CharField(choices=[('registered', '已登记'), ('resolved_on_spot', '当场办结'), ('out_of_scope', '不属于受理范围'), ('transferred', '已转办'), ('triage', '待分拣'), ('dispatched', '已派单'), ('in_progress', '办理中'), ('review', '待审核'), ('answered', '已答复'), ('return_visit', '回访中'), ('closed', '已办结'), ('withdrawn', '已撤回'), ('merged', '已合并')], max_length=20, verbose_name='状态'),
+                ),
+                migrations.AlterField(
+                    model_name='caseevent',
+                    name='case',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case'),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    sql=[
+                        'DROP INDEX IF EXISTS "cases_case_centre_id_352d9c5e"',
+                        'DROP INDEX IF EXISTS "cases_case_registered_at_d80e48fc"',
+                        'DROP INDEX IF EXISTS "cases_case_state_eb673365"',
+                        'DROP INDEX IF EXISTS "cases_caseevent_case_id_6c6031ac"',
+                    ],
+                    reverse_sql=[
+                        'CREATE INDEX "cases_case_centre_id_352d9c5e" ON "cases_case" ("centre_id")',
+                        'CREATE INDEX "cases_case_registered_at_d80e48fc" ON "cases_case" ("registered_at")',
+                        'CREATE INDEX "cases_case_state_eb673365" ON "cases_case" ("state")',
+                        'CREATE INDEX "cases_caseevent_case_id_6c6031ac" ON "cases_caseevent" ("case_id")',
+                    ],
+                ),
+            ],
         ),
     ]
