@@ -94,7 +94,8 @@ def _deliverable_address(channel: str, to: str) -> str | None:
     return address
 
 
-# When this process may next ask the worker to deliver (time.monotonic()), under its lock.
+# When this process may next ask the worker to deliver (by _clock), under its lock.
+_clock = time.monotonic
 _kick_lock = threading.Lock()
 _next_kick = 0.0
 
@@ -103,9 +104,9 @@ def _kick_delivery() -> None:
     """After a commit that left messages in the outbox: ask the worker to deliver what is due.
 
     With NOTIFY_KICK_SECONDS, the request is queued to run that much later, and this process
-    asks again only once it has run: the rows committed meanwhile are due before it runs, so
-    it finds them too. At a few hundred cases a second, that is one task where there were
-    hundreds. With 0, every commit queues its request at once.
+    asks again only after that time: the rows it commits meanwhile are committed before the
+    request runs, so it finds them too. At a few hundred cases a second, that is one task where
+    there were hundreds. With 0, every commit queues its request at once.
     """
     # Imported here: the task module imports this one.
     from doudi.notify.tasks import deliver_due_notifications
@@ -115,7 +116,7 @@ def _kick_delivery() -> None:
     if not delay:
         deliver_due_notifications()
         return
-    now = time.monotonic()
+    now = _clock()
     with _kick_lock:
         if now < _next_kick:
             return

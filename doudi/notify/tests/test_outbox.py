@@ -171,7 +171,7 @@ def test_commits_within_the_kick_time_share_one_delivery_request(
 
     settings.NOTIFY_KICK_SECONDS = 0.5
     clock = [1000.0]
-    monkeypatch.setattr(actions.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(actions, "_clock", lambda: clock[0])
     monkeypatch.setattr(actions, "_next_kick", 0.0)
     HUEY.flush()
     first = enqueue_sms("case_registered")  # each in a transaction of its own
