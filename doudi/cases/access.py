@@ -88,11 +88,17 @@ def case_reach(service_item_id: int | None, recipients: Iterable[int]) -> str:
     return " ".join(marks)
 
 
+def is_department_reader(user: AnyUser) -> bool:
+    """Whether ``user`` reads cases through a department's scope (``reader_reach``)."""
+    member = active_user(user)
+    return member is not None and not is_global(member) and not is_centre_scoped(member)
+
+
 def reader_reach(user: AnyUser) -> list[str] | None:
     """The marks of the cases a department-scoped ``user`` may see (the items and departments
     of their subtree); None for readers whose scope is not a department's."""
     member = active_user(user)
-    if member is None or is_global(member) or is_centre_scoped(member):
+    if member is None or not is_department_reader(member):
         return None
     departments = list(
         Department.objects.filter(department_scope_q(member)).values_list("pk", flat=True)

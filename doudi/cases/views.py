@@ -50,7 +50,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # Counted only up to a cap, with a search or without: a common word matches a tenth of a
     # million cases, a department sees a hundred thousand, and counting them all would cost
     # more than finding the first page (doudi.search.selectors.CappedPaginator).
-    page = CappedPaginator(cases, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, 30, text=query, reader=request.user).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "state": state,

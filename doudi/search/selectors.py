@@ -17,7 +17,12 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, F, Max, QuerySet
 from django.utils.functional import cached_property
 
-from doudi.cases.access import case_visibility, reader_centres_q, reader_reach
+from doudi.cases.access import (
+    case_visibility,
+    is_department_reader,
+    reader_centres_q,
+    reader_reach,
+)
 from doudi.cases.models import Case
 from doudi.cases.workflow import State
 from doudi.lib.cjk import document_terms, pairs, query_terms
@@ -39,6 +44,10 @@ COUNT_CAP = 1000
 # many times.
 DENSE_MATCHES = 0.05
 BUCKET_LOOKS = 5
+# A search whose every term is in this share of the cases or more looks for its count's
+# matches in the newest buckets first, at most this many times (``CappedPaginator._keyed``).
+FREQUENT_TERMS = 0.10
+CAP_LOOKS = 2
 
 # Similar cases: how many of the case's rarest terms look for candidates, how many postings
 # those terms may have in all (the candidate query's cost), how many candidates are scored,
@@ -167,7 +176,23 @@ class CappedPaginator(Paginator):
     the planner takes for a handful and sorts all 20,000 of), the page's newest matches are
     looked for a few time buckets at a time (``_newest``); when they are frequent, or the
     buckets do not find them, an ordered query walks the key. A plain list on PostgreSQL is
-    counted by an unordered query and paged by an ordered one."""
+    counted by an unordered query and paged by an ordered one.
+
+    ``text`` and ``reader``: the searched text and whose cases they are, when
+    ``object_list`` is a search (``search_cases``)."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        text: str = "",
+        reader: AnyUser | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.text = text
+        self.reader = reader
 
     @cached_property
     def _searched_on_postgresql(self) -> bool:
@@ -178,10 +203,33 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _keyed(self) -> list[tuple[int, int]]:
-        """PostgreSQL, a search: (key, id) of up to ``COUNT_CAP`` + 1 matches, newest first."""
+        """PostgreSQL, a search: (key, id) of up to ``COUNT_CAP`` + 1 matches, newest first.
+
+        For a department reader, when every searched term is in ``FREQUENT_TERMS`` of the
+        cases or more, first looked for in the newest time buckets (``CAP_LOOKS`` looks): such
+        a word fills the cap there from a GIN scan of a few buckets' rows, where reading any
+        1,001 of its matches and the department's marks builds the bitmap of all of them
+        first (窗口, in 60% of the cases: 110 ms). Then these are the newest matches, which
+        every page offered is cut from (``_newest_read``). Otherwise any 1,001, sorted: for
+        rarer words the looks would mostly come back short, and a reader who sees every case
+        finds the newest buckets holding tens of thousands of a frequent word's matches."""
+        found = self._in_buckets(COUNT_CAP + 1, CAP_LOOKS) if self._frequent else None
+        if found is not None:
+            self._newest_read = True
+            return found[: COUNT_CAP + 1]
         matches: Any = self.object_list
         keyed = matches.order_by().values_list("search_index__id", "pk")[: COUNT_CAP + 1]
         return sorted(keyed, reverse=True)
+
+    _newest_read = False
+
+    @cached_property
+    def _frequent(self) -> bool:
+        if self.reader is None or not is_department_reader(self.reader):
+            return False
+        terms = query_terms(self.text)
+        shares = term_frequencies(terms, _index_rows()) if terms else {}
+        return bool(shares) and min(shares.values()) >= FREQUENT_TERMS
 
     @cached_property
     def _ids(self) -> list[int]:
@@ -219,16 +267,24 @@ class CappedPaginator(Paginator):
         cases = [pk for _, pk in self._keyed]
         if len(cases) / (max(cases) - min(cases) + 1) > DENSE_MATCHES:
             return None
+        found = self._in_buckets(need, BUCKET_LOOKS, oldest=key_bucket(self._keyed[-1][0]))
+        return None if found is None else [pk for _, pk in found]
+
+    def _in_buckets(self, need: int, looks: int, oldest: int = 0) -> list[tuple[int, int]] | None:
+        """PostgreSQL: (key, id) of the matches in the newest time buckets, newest first, once
+        they number ``need`` or more (2, then 4, 8 … buckets; each look one GIN scan of the
+        words and the buckets' marks, reading only that span's matches); None when ``looks``
+        looks, or the buckets down to ``oldest``, found fewer."""
         matches: Any = self.object_list
         newest = CaseIndex.objects.aggregate(newest=Max("id"))["newest"] or 0
-        top, width, oldest = key_bucket(newest), 2, key_bucket(self._keyed[-1][0])
+        top, width = key_bucket(newest), 2
         found: list[tuple[int, int]] = []
-        for _ in range(BUCKET_LOOKS):
+        for _ in range(looks):
             marks = [f"@k{bucket}" for bucket in range(max(0, top - width + 1), top + 1)]
             span = matches.filter(TermMatch(marks, every=False, prefix="search_index__"))
             found += sorted(span.order_by().values_list("search_index__id", "pk"), reverse=True)
             if len(found) >= need:
-                return [pk for _, pk in found]
+                return found
             top, width = top - width, width * 2
             if top < oldest:
                 break
@@ -241,8 +297,8 @@ class CappedPaginator(Paginator):
             ids = self._ids  # read in order
         elif not self._searched_on_postgresql:
             ids = None  # a plain list: ordered by the database
-        elif not self.capped:
-            ids = self._ids  # every match, sorted
+        elif not self.capped or self._newest_read:
+            ids = self._ids  # every match, or the newest, sorted
         else:
             ids = self._newest(min(number * self.per_page, COUNT_CAP))
         bottom = (number - 1) * self.per_page

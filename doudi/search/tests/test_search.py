@@ -250,6 +250,50 @@ def test_a_search_past_the_cap_pages_its_newest_matches_first(
     assert [c.pk for c in response.context["page"]] == newest_first[:5]
 
 
+@pytest.mark.parametrize("frequent", [0.10, 1.01])
+def test_a_department_readers_frequent_words_are_counted_in_the_newest_buckets(
+    make_case: Any,
+    people: Personas,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    frequent: float,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """On PostgreSQL a department reader's count of words in many cases (every searched term
+    in ``FREQUENT_TERMS`` of them: half here) reads the newest buckets first; a rarer word's
+    (1.01: none is) reads any matches. The pages are the same either way, and on SQLite."""
+    monkeypatch.setattr("doudi.search.selectors.COUNT_CAP", 3)
+    monkeypatch.setattr("doudi.search.selectors.FREQUENT_TERMS", frequent)
+    cases = []
+    for month in range(1, 11):  # ten months: a time bucket is about 24 days
+        # After each commit the terms' counts are kept (search.actions.index_case).
+        with (
+            time_machine.travel(at(f"2026-{month:02d}-10 10:00"), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            cases.append(make_case(f"社保断缴第{month}次"))  # department X's item
+            make_case("户口迁入")
+    newest_first = [c.pk for c in reversed(cases)]
+    reader = people.handler_x
+    paginator = CappedPaginator(
+        case_list(reader, query="社保 断缴"), 2, text="社保 断缴", reader=reader
+    )
+    assert paginator.capped
+    pages = [[c.pk for c in paginator.page(n)] for n in paginator.page_range]
+    assert pages == [newest_first[0:2], newest_first[2:3]]
+    if connection.vendor == "postgresql":
+        assert paginator._newest_read is (frequent < 1)
+    # A reader who sees every case reads any matches, whatever the words.
+    leader = people.leader_a
+    everything = CappedPaginator(
+        case_list(leader, query="社保 断缴"), 2, text="社保 断缴", reader=leader
+    )
+    assert [c.pk for c in everything.page(1)] == newest_first[0:2]
+    assert not everything._newest_read
+    response = client_for(reader).get("/cases/", {"q": "社保 断缴"})
+    assert [c.pk for c in response.context["page"]] == newest_first[:3]
+
+
 def test_the_list_with_a_search_costs_no_more_queries_than_without(
     make_case: Any, people: Personas, client_for: Any
 ) -> None:
