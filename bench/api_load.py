@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,35 +64,69 @@ def wait_for_server(base: str, timeout: float = 60) -> None:
             time.sleep(0.2)
 
 
-def _cpu_by_process() -> dict[int, tuple[str, int, float]]:
-    """Every process's command name, parent and CPU seconds (user + system), from /proc."""
+# --- processes (also bench/soak.py) ---------------------------------------------------------------
+
+
+def proc_stats() -> Iterator[tuple[int, str]]:
+    """Each running process's id and /proc/PID/stat line."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(p) for p in text.split()]
+    except OSError:
+        return [
+            child for child, stat in proc_stats() if int(stat.rsplit(")", 1)[1].split()[1]) == pid
+        ]
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def shared_servers_cpu() -> dict[str, float]:
+    """CPU seconds so far of the PostgreSQL server (the postmaster with its ended children, as
+    it reaped them, and the running ones) and of Redis, found by process name."""
+    stats = {}
+    for pid, text in proc_stats():
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        stats[pid] = (name, int(fields[1]), [int(v) for v in fields[11:15]])
     tick = os.sysconf("SC_CLK_TCK")
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:  # ended meanwhile
-            continue
-        name = stat[stat.find("(") + 1 : stat.rfind(")")]
-        fields = stat[stat.rfind(")") + 2 :].split()
-        found[int(entry)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    found: dict[str, float] = {}
+    for _pid, (name, parent, (utime, stime, cutime, cstime)) in stats.items():
+        parent_name = stats.get(parent, ("",))[0]
+        if name == "postgres" and parent_name != "postgres":  # the postmaster
+            found["postgresql server"] = (
+                found.get("postgresql server", 0.0) + (utime + stime + cutime + cstime) / tick
+            )
+        elif name == "postgres":
+            found["postgresql server"] = (
+                found.get("postgresql server", 0.0) + (utime + stime) / tick
+            )
+        elif name == "redis-server":
+            found["redis"] = found.get("redis", 0.0) + (utime + stime) / tick
     return found
 
 
 def cpu_split(server_pid: int) -> dict[str, float]:
-    """CPU seconds so far of the server (the process and its descendants) and of PostgreSQL."""
-    processes = _cpu_by_process()
-    server = {server_pid}
-    grew = True
-    while grew:
-        more = {pid for pid, (_n, parent, _c) in processes.items() if parent in server}
-        grew = bool(more - server)
-        server |= more
+    """CPU seconds so far of the server (the process and its children: gunicorn's master and
+    workers) and of PostgreSQL."""
+    server = [server_pid, *children(server_pid)]
     return {
-        "server": sum(processes[pid][2] for pid in server if pid in processes),
-        "postgresql": sum(c for name, _p, c in processes.values() if name.startswith("postgres")),
+        "server": sum(cpu_seconds(pid) for pid in server),
+        "postgresql": shared_servers_cpu().get("postgresql server", 0.0),
     }
 
 

@@ -53,7 +53,6 @@ import tempfile
 import time
 import urllib.parse
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api_load import DOUDI, doudi_output, free_port, wait_for_server  # noqa: E402
+from bench.api_load import (  # noqa: E402
+    DOUDI,
+    children,
+    cpu_seconds,
+    doudi_output,
+    free_port,
+    shared_servers_cpu,
+    wait_for_server,
+)
 from bench.casetext import CaseText  # noqa: E402
 
 PASSWORD = "doudi-demo-2026"  # noqa: S105 - the demo users' published password
@@ -509,26 +516,6 @@ class Run:
 # --- processes --------------------------------------------------------------------------------
 
 
-def proc_stats() -> Iterator[tuple[int, str]]:
-    """Each running process's id and /proc/PID/stat line."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                yield int(entry.name), (entry / "stat").read_text()
-            except OSError:
-                continue  # ended meanwhile
-
-
-def children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-        return [int(p) for p in text.split()]
-    except OSError:
-        return [
-            child for child, stat in proc_stats() if int(stat.rsplit(")", 1)[1].split()[1]) == pid
-        ]
-
-
 def processes(master: int, pids: dict[str, int]) -> list[tuple[str, int]]:
     found = [("gunicorn master", master)]
     found += [(f"gunicorn worker {pid}", pid) for pid in sorted(children(master))]
@@ -544,14 +531,6 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def machine_cpu() -> tuple[int, int]:
@@ -607,31 +586,6 @@ def backlog_reader(database: str, data_dir: str, database_url: str, redis_url: s
         return {"cases": cases, "outbox_pending": pending, "queue": queued, "files_mb": sizes}
 
     return read_sqlite
-
-
-def shared_servers_cpu() -> dict[str, float]:
-    """CPU seconds so far of the PostgreSQL server (the postmaster with its ended children, as
-    it reaped them, and the running ones) and of Redis, found by process name."""
-    stats = {}
-    for pid, text in proc_stats():
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text.rsplit(")", 1)[1].split()
-        stats[pid] = (name, int(fields[1]), [int(v) for v in fields[11:15]])
-    tick = os.sysconf("SC_CLK_TCK")
-    found: dict[str, float] = {}
-    for _pid, (name, parent, (utime, stime, cutime, cstime)) in stats.items():
-        parent_name = stats.get(parent, ("",))[0]
-        if name == "postgres" and parent_name != "postgres":  # the postmaster
-            found["postgresql server"] = (
-                found.get("postgresql server", 0.0) + (utime + stime + cutime + cstime) / tick
-            )
-        elif name == "postgres":
-            found["postgresql server"] = (
-                found.get("postgresql server", 0.0) + (utime + stime) / tick
-            )
-        elif name == "redis-server":
-            found["redis"] = found.get("redis", 0.0) + (utime + stime) / tick
-    return found
 
 
 def fresh_postgres(database_url: str) -> None:

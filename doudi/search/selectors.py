@@ -210,26 +210,27 @@ class CappedPaginator(Paginator):
         a word fills the cap there from a GIN scan of a few buckets' rows, where reading any
         1,001 of its matches and the department's marks builds the bitmap of all of them
         first (窗口, in 60% of the cases: 110 ms). Then these are the newest matches, which
-        every page offered is cut from (``_newest_read``). Otherwise any 1,001, sorted: for
+        every page offered is cut from (``_newest_keyed``). Otherwise any 1,001, sorted: for
         rarer words the looks would mostly come back short, and a reader who sees every case
         finds the newest buckets holding tens of thousands of a frequent word's matches."""
-        found = self._in_buckets(COUNT_CAP + 1, CAP_LOOKS) if self._frequent else None
-        if found is not None:
-            self._newest_read = True
-            return found[: COUNT_CAP + 1]
+        if self._newest_keyed is not None:
+            return self._newest_keyed
         matches: Any = self.object_list
         keyed = matches.order_by().values_list("search_index__id", "pk")[: COUNT_CAP + 1]
         return sorted(keyed, reverse=True)
 
-    _newest_read = False
-
     @cached_property
-    def _frequent(self) -> bool:
+    def _newest_keyed(self) -> list[tuple[int, int]] | None:
+        """The newest ``COUNT_CAP`` + 1 matches, found in the newest buckets, for a department
+        reader's frequent words (see ``_keyed``); None otherwise."""
         if self.reader is None or not is_department_reader(self.reader):
-            return False
+            return None
         terms = query_terms(self.text)
         shares = term_frequencies(terms, _index_rows()) if terms else {}
-        return bool(shares) and min(shares.values()) >= FREQUENT_TERMS
+        if not shares or min(shares.values()) < FREQUENT_TERMS:
+            return None
+        found = self._in_buckets(COUNT_CAP + 1, CAP_LOOKS)
+        return None if found is None else found[: COUNT_CAP + 1]
 
     @cached_property
     def _ids(self) -> list[int]:
@@ -297,7 +298,7 @@ class CappedPaginator(Paginator):
             ids = self._ids  # read in order
         elif not self._searched_on_postgresql:
             ids = None  # a plain list: ordered by the database
-        elif not self.capped or self._newest_read:
+        elif not self.capped or self._newest_keyed is not None:
             ids = self._ids  # every match, or the newest, sorted
         else:
             ids = self._newest(min(number * self.per_page, COUNT_CAP))
