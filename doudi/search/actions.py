@@ -41,17 +41,18 @@ COUNTED_BELOW = 20_000
 # fresh index is many times faster than through them.
 SQLITE_TRIGGERS = (
     """CREATE TRIGGER search_caseindex_ai AFTER INSERT ON search_caseindex BEGIN
-        INSERT INTO search_casefts(rowid, tokens) VALUES (new.id, new.tokens);
+        INSERT INTO search_casefts(rowid, tokens, reach) VALUES (new.id, new.tokens, new.reach);
     END""",
     """CREATE TRIGGER search_caseindex_ad AFTER DELETE ON search_caseindex BEGIN
-        INSERT INTO search_casefts(search_casefts, rowid, tokens)
-        VALUES ('delete', old.id, old.tokens);
+        INSERT INTO search_casefts(search_casefts, rowid, tokens, reach)
+        VALUES ('delete', old.id, old.tokens, old.reach);
     END""",
-    # Of the tokens only: a change of the row's reach leaves the FTS5 table as it is.
-    """CREATE TRIGGER search_caseindex_au AFTER UPDATE OF tokens ON search_caseindex BEGIN
-        INSERT INTO search_casefts(search_casefts, rowid, tokens)
-        VALUES ('delete', old.id, old.tokens);
-        INSERT INTO search_casefts(rowid, tokens) VALUES (new.id, new.tokens);
+    # The FTS5 table indexes the reach's marks beside the tokens (migration 0006).
+    """CREATE TRIGGER search_caseindex_au AFTER UPDATE OF tokens, reach ON search_caseindex
+    BEGIN
+        INSERT INTO search_casefts(search_casefts, rowid, tokens, reach)
+        VALUES ('delete', old.id, old.tokens, old.reach);
+        INSERT INTO search_casefts(rowid, tokens, reach) VALUES (new.id, new.tokens, new.reach);
     END""",
 )
 SQLITE_TRIGGER_NAMES = ("search_caseindex_ai", "search_caseindex_ad", "search_caseindex_au")
@@ -237,8 +238,12 @@ def add_to_terms(deltas: dict[str, int]) -> None:
 
 
 TERMS_COUNT = {
-    # From the FTS5 vocabulary (each term's number of rows), read once.
-    "sqlite": ("INSERT INTO search_term (term, docs) SELECT term, doc FROM search_casevocab",),
+    # From the FTS5 vocabulary (each term's number of rows), read once; not the reach's
+    # marks ("@…", which no text holds).
+    "sqlite": (
+        "INSERT INTO search_term (term, docs) SELECT term, doc FROM search_casevocab"
+        " WHERE term NOT LIKE '@%'",
+    ),
     "postgresql": (
         "SET LOCAL work_mem = '256MB'",
         "INSERT INTO search_term (term, docs) SELECT term, count(*)"

@@ -58,10 +58,17 @@ SIMILAR_CANDIDATES = 200
 SIMILAR_MIN_SCORE = 0.15
 
 
-def fts_query(terms: list[str], *, every: bool = True) -> str:
+def fts_query(terms: list[str], *, every: bool = True, reach: list[str] | None = None) -> str:
     """An FTS5 query for the terms: each quoted (the terms are letters and digits only, and
-    quoted all the same), joined by AND or OR. Query text is never query syntax."""
-    return (" AND " if every else " OR ").join(f'"{t}"' for t in terms)
+    quoted all the same), joined by AND or OR; and any of the ``reach`` marks when given (a
+    department reader's, ``reader_reach``; the FTS5 table indexes them beside the tokens,
+    migration 0006). Query text is never query syntax."""
+    query = (" AND " if every else " OR ").join(f'"{t}"' for t in terms)
+    if reach is None:
+        return query
+    # No marks (a reader who sees no department's cases): a mark no row holds.
+    marks = " OR ".join(f'"{m}"' for m in reach) or '"@"'
+    return f"({query}) AND ({marks})"
 
 
 class TermMatch(Expression):
@@ -122,13 +129,13 @@ def matching(
     ``before``), and the field that orders them newest first. On SQLite the FTS5 table is
     joined and read newest first, so that a common word stops at the first page's rows
     instead of collecting every match; on PostgreSQL the planner chooses between walking the
-    key and the GIN index's matches, among the rows holding any of the reach marks of the
-    ``reader`` whose cases ``cases`` are, when a department's (``reader_reach``): the scope
-    of ``cases`` still decides, the marks only let the index leave out most of what it would
-    refuse."""
+    key and the GIN index's matches. Both look only among the rows holding any of the reach
+    marks of the ``reader`` whose cases ``cases`` are, when a department's
+    (``reader_reach``): the scope of ``cases`` still decides, the marks only let the index
+    leave out most of what it would refuse."""
+    reach = reader_reach(reader) if reader is not None else None
     if connection.vendor == "postgresql":
         key = "search_index__id"
-        reach = reader_reach(reader) if reader is not None else None
         # "isnull=False" makes the join an inner one, which the planner may start from.
         narrowed = cases.filter(
             TermMatch(terms, every=every, reach=reach, prefix="search_index__"),
@@ -136,7 +143,8 @@ def matching(
         )
     else:
         key = "search_index__fulltext__index"
-        narrowed = cases.filter(search_index__fulltext__match=fts_query(terms, every=every))
+        query = fts_query(terms, every=every, reach=reach)
+        narrowed = cases.filter(search_index__fulltext__match=query)
     if before is not None:
         narrowed = narrowed.filter(**{f"{key}__lt": before})
     return narrowed, f"-{key}"
@@ -391,7 +399,9 @@ def similar_cases(
     else:
         if scope == "centre":
             visible = visible.filter(search_index__centre_id=case.centre_id)
-        candidates, newest_first = matching(visible, chosen, every=False, before=before)
+        candidates, newest_first = matching(
+            visible, chosen, every=False, before=before, reader=user
+        )
         rows = candidates.order_by(newest_first).values_list("pk", "search_index__tokens")[
             :SIMILAR_CANDIDATES
         ]

@@ -1,10 +1,11 @@
 """The index rows' reach: the marks by which a department reader's search is narrowed in the
-index (PostgreSQL's GIN index of them; ``doudi.cases.access.case_reach``).
+index (PostgreSQL's GIN index of them, SQLite's FTS5 table; ``doudi.cases.access.case_reach``).
 
 The marks only narrow, ``case_visibility`` still decides: a mark too many would cost time, a
 mark missing would hide a case from a department that may see it. These tests hold the marks
 equal to the scope they stand for after every way they are written: a case's registration,
-a work order's issue and reassignment, the bulk rebuild and migration 0005's fill.
+a work order's issue and reassignment, the bulk rebuild and migrations 0005's fill and 0006's
+FTS5 table.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from doudi.cases.models import Case
 from doudi.cases.selectors import case_list
 from doudi.conftest import Personas
 from doudi.search import actions
-from doudi.search.models import CaseIndex, key_bucket
+from doudi.search.models import CaseIndex, Term, key_bucket
 from doudi.workorders import actions as workorders
 from doudi.workorders.models import CaseRecipient, WorkOrder
 
@@ -106,8 +107,14 @@ def test_the_rebuild_and_the_migration_write_the_same_reach(dispatched, people: 
     _assert_reach_is_the_scope(people)
 
     CaseIndex.objects.update(reach="")
-    migration = importlib.import_module("doudi.search.migrations.0005_caseindex_reach")
-    statements = {"postgresql": migration.POSTGRESQL, "sqlite": migration.SQLITE}
+    fill = importlib.import_module("doudi.search.migrations.0005_caseindex_reach")
+    fulltext = importlib.import_module("doudi.search.migrations.0006_sqlite_reach_terms")
+    statements = {
+        "postgresql": fill.POSTGRESQL,
+        # 0005's fill (its first statement: the rest made 0005's triggers, which 0006 replaces),
+        # then 0006's FTS5 table of the tokens and the marks.
+        "sqlite": (fill.SQLITE[0], *fulltext.SQLITE),
+    }
     with connection.cursor() as cursor:
         for sql in statements[connection.vendor]:
             cursor.execute(sql)
@@ -124,6 +131,31 @@ def test_the_rebuild_and_the_migration_write_the_same_reach(dispatched, people: 
                 )
                 assert cursor.fetchone()[0] == 1, (key, marks)
     if connection.vendor == "sqlite":
-        # The triggers made again: the FTS5 table still matches its content.
         with connection.cursor() as cursor:
+            # The FTS5 table holds each row's marks (and no term counts one).
+            for key, reach in CaseIndex.objects.values_list("id", "reach"):
+                query = " AND ".join(f'"{mark}"' for mark in reach.split())
+                cursor.execute(
+                    "SELECT count(*) FROM search_casefts WHERE rowid = %s"
+                    " AND search_casefts MATCH %s",
+                    [key, query],
+                )
+                assert cursor.fetchone()[0] == 1, (key, reach)
+            # The triggers made again: the FTS5 table still matches its content.
             cursor.execute("INSERT INTO search_casefts(search_casefts) VALUES ('integrity-check')")
+        actions.terms_recount()
+        assert not Term.objects.filter(term__startswith="@").exists()
+
+
+def test_a_department_readers_search_reads_the_marks(dispatched, people: Personas) -> None:
+    """On both databases a department reader's search asks the index for its marks: a row
+    whose marks were lost hides its case from the department's search (though the scope
+    admits it), which is why every writer of the marks is held to the scope above."""
+    case = dispatched(departments=("Y",))
+    assert case.pk in _found(people.handler_y, "养老保险")
+    CaseIndex.objects.filter(case=case).update(reach="")  # the triggers rewrite FTS5's row
+    assert case.pk in set(
+        Case.objects.filter(case_visibility(people.handler_y)).values_list("pk", flat=True)
+    )
+    assert case.pk not in _found(people.handler_y, "养老保险")
+    assert case.pk in _found(people.leader_a, "养老保险")  # a centre reader: no marks

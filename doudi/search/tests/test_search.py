@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -250,7 +251,7 @@ def test_a_search_past_the_cap_pages_its_newest_matches_first(
     assert [c.pk for c in response.context["page"]] == newest_first[:5]
 
 
-@pytest.mark.parametrize("frequent", [0.10, 1.01])
+@pytest.mark.parametrize("frequent", [0.10, math.inf])
 def test_a_department_readers_frequent_words_are_counted_in_the_newest_buckets(
     make_case: Any,
     people: Personas,
@@ -261,7 +262,9 @@ def test_a_department_readers_frequent_words_are_counted_in_the_newest_buckets(
 ) -> None:
     """On PostgreSQL a department reader's count of words in many cases (every searched term
     in ``FREQUENT_TERMS`` of them: half here) reads the newest buckets first; a rarer word's
-    (1.01: none is) reads any matches. The pages are the same either way, and on SQLite."""
+    (inf: none is; not 1.01, as a share is read against PostgreSQL's estimate of the rows,
+    which the tests before may leave below the count) reads any matches. The pages are the
+    same either way, and on SQLite."""
     monkeypatch.setattr("doudi.search.selectors.COUNT_CAP", 3)
     monkeypatch.setattr("doudi.search.selectors.FREQUENT_TERMS", frequent)
     cases = []
@@ -282,7 +285,7 @@ def test_a_department_readers_frequent_words_are_counted_in_the_newest_buckets(
     pages = [[c.pk for c in paginator.page(n)] for n in paginator.page_range]
     assert pages == [newest_first[0:2], newest_first[2:3]]
     if connection.vendor == "postgresql":
-        assert (paginator._newest_keyed is not None) is (frequent < 1)
+        assert (paginator._newest_keyed is not None) is (frequent < math.inf)
     # A reader who sees every case reads any matches, whatever the words.
     leader = people.leader_a
     everything = CappedPaginator(
