@@ -47,7 +47,7 @@ from doudi.api.schemas import (
 )
 from doudi.cases import actions as case_actions
 from doudi.cases.access import access_case_by_number, may_act
-from doudi.cases.forms import MOVE_FORMS, IntakeForm
+from doudi.cases.forms import MOVE_FORMS, IntakeChecks
 from doudi.cases.models import ENCRYPTED_FIELDS, Case
 from doudi.cases.selectors import case_list
 from doudi.cases.workflow import DomainError
@@ -198,7 +198,7 @@ _FIELD_NAMES = {
 }
 
 
-def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
+def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeChecks:
     """The clerk's intake form bound to the API's fields, so that the API checks exactly what
     the window checks (ID and credit-code check digits, phone numbers, what is required)."""
     # The centre is read once (and cached: active_centre), in the user's scope, and handed to
@@ -217,7 +217,7 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeForm:
             fields["windows"] = [f"找不到窗口：{'、'.join(unknown)}"]
         raise ApiError(422, "validation_error", "请求内容不符合要求。", fields)
     reporter = data.reporter
-    form = IntakeForm(
+    form = IntakeChecks(
         {
             "submission_key": submission_key,
             "centre": centre.pk,

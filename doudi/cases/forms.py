@@ -3,6 +3,7 @@ decide nothing about the workflow."""
 
 from __future__ import annotations
 
+import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,8 @@ class IntakeForm(AttachmentsMixin, forms.Form):
     website = forms.CharField(required=False, widget=forms.HiddenInput)
 
     PUBLIC_FIELDS_OMITTED = ("staff", "urgency")
+    # Shown on a page: the widgets get their classes and hints (``IntakeChecks`` is not).
+    presented = True
 
     def __init__(
         self,
@@ -141,6 +144,10 @@ class IntakeForm(AttachmentsMixin, forms.Form):
             for name in self.PUBLIC_FIELDS_OMITTED:
                 del self.fields[name]
             self.fields["windows"].label = _("在哪个窗口没办成（可不选）")
+        if self.presented:
+            self._present()
+
+    def _present(self) -> None:
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
@@ -245,6 +252,36 @@ class IntakeForm(AttachmentsMixin, forms.Form):
             urgency=data.get("urgency") or Urgency.NORMAL,
             occurred_at=data.get("occurred_at"),
         )
+
+
+class _CopiedWhereChanged(dict[str, forms.Field]):
+    """A form's declared fields, which Django deep-copies for each form (every field, widget
+    and choice): here a new dict of the same fields, with only the ``changed`` ones copied,
+    those the form's ``__init__`` sets for its own instance."""
+
+    def __init__(self, fields: dict[str, forms.Field], changed: tuple[str, ...]) -> None:
+        super().__init__(fields)
+        self.changed = changed
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        fields = dict(self)
+        for name in self.changed:
+            fields[name] = copy.deepcopy(fields[name], memo)
+        return fields
+
+
+class IntakeChecks(IntakeForm):
+    """The intake form's checks for data that no page shows (the API, Open311): the same
+    fields and cleaning, so that they check exactly what the window checks, without the
+    widgets' presentation and without a copy of every field per request (a quarter of an API
+    registration's CPU under load: docs/benchmarks.md). The fields are shared between
+    instances and threads, which only read them; ``centre`` and ``windows``, whose querysets
+    ``__init__`` sets, are each instance's own."""
+
+    presented = False
+
+
+IntakeChecks.base_fields = _CopiedWhereChanged(IntakeForm.base_fields, ("centre", "windows"))
 
 
 def _listed(windows: QuerySet[Window] | None) -> list[Window]:

@@ -28,7 +28,7 @@ from doudi.api.access import token_allows, token_for, token_reaches
 from doudi.api.models import ApiToken, Scope
 from doudi.cases import actions as case_actions
 from doudi.cases.access import access_case_by_number, may_act
-from doudi.cases.forms import IntakeForm
+from doudi.cases.forms import IntakeChecks
 from doudi.cases.models import Case, Channel, Urgency
 from doudi.cases.selectors import case_list
 from doudi.cases.workflow import OPEN_STATES, DomainError
@@ -311,7 +311,7 @@ def _create(params: dict[str, str], fmt: str) -> HttpResponse:
         {k: v for k, v in sorted(params.items()) if k != "api_key"}, ensure_ascii=False
     )
     key = lookup_hash(f"{user.pk}:{content}", purpose="open311")
-    form = IntakeForm(
+    form = IntakeChecks(
         {
             "submission_key": key,
             "centre": centre.pk,
