@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from doudi.audit.models import AuditEntry
 from doudi.cases import actions
@@ -84,6 +86,34 @@ def test_the_number_s_counter_is_not_locked_while_the_case_is_written(
     assert updated == [1]
     numbers = sorted(Case.objects.values_list("number", flat=True))
     assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="synchronous_commit: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_only_the_counter_s_own_commit_skips_the_wait_for_the_disk(org: Org) -> None:
+    """The counter's UPDATE, committing by itself, does not wait for the WAL's flush (its
+    case's commit does, and covers it); in a caller's transaction it changes nothing, and
+    the setting never outlives the statement."""
+    day = timezone.localdate()
+
+    def skips_the_wait() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            actions._reserve_numbers(org.centre_a, day)
+        (update,) = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+        return "synchronous_commit" in update
+
+    actions._reserve_numbers(org.centre_a, day)  # the day's row
+    assert skips_the_wait()
+    with transaction.atomic():  # an import's transaction: it must commit synchronously
+        assert not skips_the_wait()
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    numbers = [actions._reserve_numbers(org.centre_a, day)[0] for _ in range(2)]
+    assert [n.rsplit("-", 1)[1] for n in numbers] == ["0004", "0005"]
 
 
 def test_the_hotline_variant_records_its_channel(client_for, org: Org, people: Personas) -> None:
