@@ -273,10 +273,11 @@ class _CopiedWhereChanged(dict[str, forms.Field]):
 class IntakeChecks(IntakeForm):
     """The intake form's checks for data that no page shows (the API, Open311): the same
     fields and cleaning, so that they check exactly what the window checks, without the
-    widgets' presentation and without a copy of every field per request (a quarter of an API
-    registration's CPU under load: docs/benchmarks.md). The fields are shared between
-    instances and threads, which only read them; ``centre`` and ``windows``, whose querysets
-    ``__init__`` sets, are each instance's own."""
+    widgets' presentation and without a copy of every field per request (under load the
+    form was 30% of an API registration's Python, half of it those copies:
+    docs/benchmarks.md). The fields are shared between instances and threads, which only
+    read them; ``centre`` and ``windows``, whose querysets ``__init__`` sets, are each
+    instance's own."""
 
     presented = False
 
