@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -275,7 +276,8 @@ def index_new_cases(cases: Sequence[Case]) -> None:
         for case in cases
     ]
     insert_rows(CaseIndex, ("id", "case_id", "centre_id", "tokens", "reach"), rows)
-    add_to_terms(dict(Counter(term for row in rows for term in set(row[3].split()))))
+    # A row's tokens are distinct already; counted in C, not term by term in Python.
+    add_to_terms(dict(Counter(chain.from_iterable(row[3].split() for row in rows))))
 
 
 def _batches(progress: Callable[[int, int], None] | None) -> Iterator[list[tuple[Any, ...]]]:
