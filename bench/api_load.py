@@ -106,15 +106,12 @@ def shared_servers_cpu() -> dict[str, float]:
     tick = os.sysconf("SC_CLK_TCK")
     found: dict[str, float] = {}
     for _pid, (name, parent, (utime, stime, cutime, cstime)) in stats.items():
-        parent_name = stats.get(parent, ("",))[0]
-        if name == "postgres" and parent_name != "postgres":  # the postmaster
-            found["postgresql server"] = (
-                found.get("postgresql server", 0.0) + (utime + stime + cutime + cstime) / tick
-            )
-        elif name == "postgres":
-            found["postgresql server"] = (
-                found.get("postgresql server", 0.0) + (utime + stime) / tick
-            )
+        if name == "postgres":
+            # The postmaster (whose parent is not postgres) also carries the time of the
+            # backends it reaped.
+            postmaster = stats.get(parent, ("",))[0] != "postgres"
+            own = utime + stime + (cutime + cstime if postmaster else 0)
+            found["postgresql server"] = found.get("postgresql server", 0.0) + own / tick
         elif name == "redis-server":
             found["redis"] = found.get("redis", 0.0) + (utime + stime) / tick
     return found

@@ -142,14 +142,11 @@ def _counter_add(centre: Centre, day: date, count: int) -> int | None:
     # waiting for the WAL up to its own commit, which includes this one; a crash can only
     # lose a counter step whose case never committed, and the number is then unused.
     asynchronous = connection.vendor == "postgresql" and not connection.in_atomic_block
+    no_wait = "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit "
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {last} = {last} + %s "  # noqa: S608 - names from the model
-        + (
-            "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit "
-            if asynchronous
-            else ""
-        )
-        + f"WHERE {quote(meta.get_field('centre').column)} = %s "
+        f"{no_wait if asynchronous else ''}"
+        f"WHERE {quote(meta.get_field('centre').column)} = %s "
         f"AND {quote(meta.get_field('day').column)} = %s RETURNING {last}"
     )
     day_value = meta.get_field("day").get_db_prep_value(day, connection)

@@ -229,8 +229,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _newest_keyed(self) -> list[tuple[int, int]] | None:
-        """The newest ``COUNT_CAP`` + 1 matches, found in the newest buckets, for a department
-        reader's frequent words (see ``_keyed``); None otherwise."""
+        """PostgreSQL: the newest ``COUNT_CAP`` + 1 matches, found in the newest buckets, for a
+        department reader's frequent words (see ``_keyed``); None otherwise (the buckets are
+        marks of PostgreSQL's stored terms only)."""
+        if not self._searched_on_postgresql:
+            return None
         if self.reader is None or not is_department_reader(self.reader):
             return None
         terms = query_terms(self.text)
