@@ -9,6 +9,7 @@ import string
 from pathlib import Path
 
 import dj_database_url
+from django.contrib.messages import constants as message_constants
 
 from doudi import config
 
@@ -289,6 +290,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_ENABLED = config.env_bool("DOUDI_LOGIN_LOCKOUT", True)
 
 # Sessions end after SESSION_COOKIE_AGE of inactivity (saved on every request) and at browser close.
+# Bootstrap names the alert colour of an error "danger": without this, error messages were
+# drawn as plain text (alert-error has no style).
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
+
 SESSION_COOKIE_AGE = config.env_int("DOUDI_SESSION_MINUTES", 30, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -31,7 +31,7 @@ class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         limit, period = FAILURES_PER_IP
         if ratelimit.exceeded(_failures_key(request), limit=limit, period_seconds=period):
-            return ratelimit.limited(request)
+            return ratelimit.limited(request, period)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:

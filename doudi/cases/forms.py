@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import copy
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.actions import MAX_UPLOAD_BYTES, MAX_UPLOADS, Intake, Reporter, Upload
@@ -25,6 +27,14 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+# What a reporter may give as the time the matter happened: not before this, and not later
+# than now (with a little slack for a clock that runs ahead).
+EARLIEST_OCCURRED = datetime(2000, 1, 1, tzinfo=UTC)
+OCCURRED_SKEW = timedelta(hours=1)
+ACCEPTED_UPLOADS = "image/jpeg,image/png,image/webp,application/pdf"  # what sniff() admits
+RESELECT_ATTACHMENTS = _("页面有错误，已选的附件没有保存，改正后请重新选择附件。")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -37,6 +47,26 @@ class MultipleFileField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def dress(fields: dict[str, forms.Field]) -> None:
+    """Bootstrap's classes on the widgets of a form's own fields, for a page."""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class DressedForm(forms.Form):
+    """A form whose fields ``cases/_field.html`` shows: its widgets dressed for the page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dress(self.fields)
 
 
 def _text(label: StrOrPromise, max_length: int, **kwargs: Any) -> forms.CharField:
@@ -109,9 +139,7 @@ class IntakeForm(AttachmentsMixin, forms.Form):
     attachments = MultipleFileField(
         label=_("附件（图片或PDF，每个不超过10MB，最多5个）"),
         required=False,
-        widget=MultipleFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
-        ),
+        widget=MultipleFileInput(attrs={"accept": ACCEPTED_UPLOADS}),
     )
     # A field people never see; a bot that fills it is refused.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -144,20 +172,14 @@ class IntakeForm(AttachmentsMixin, forms.Form):
             for name in self.PUBLIC_FIELDS_OMITTED:
                 del self.fields[name]
             self.fields["windows"].label = _("在哪个窗口没办成（可不选）")
+            # The public form may list several centres' windows, each with the same numbers.
+            self.fields["windows"].label_from_instance = _window_with_centre  # type: ignore[attr-defined]
         if self.presented:
             self._present()
 
     def _present(self) -> None:
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-            if name == "description":
-                widget.attrs.setdefault("rows", 5)
+        dress(self.fields)
+        self.fields["description"].widget.attrs.setdefault("rows", 5)
         self.fields["service_item"].widget.attrs.update(
             {"list": "service-item-options", "autocomplete": "off"}
         )
@@ -166,6 +188,21 @@ class IntakeForm(AttachmentsMixin, forms.Form):
                 {"list": "staff-options", "autocomplete": "off"}
             )
         self.fields["reporter_phone"].widget.attrs.update({"inputmode": "tel"})
+
+    def clean_occurred_at(self) -> datetime | None:
+        at = self.cleaned_data.get("occurred_at")
+        if at is None:
+            return None
+        # A mistyped year (0001, 2062) would be stored as a date nobody meant; year 1 in this
+        # time zone is not even a date the database can hold.
+        if at < EARLIEST_OCCURRED:
+            raise ValidationError(
+                _("发生时间不能早于 %(year)s 年，请检查年份。"),
+                params={"year": EARLIEST_OCCURRED.year},
+            )
+        if at > timezone.now() + OCCURRED_SKEW:
+            raise ValidationError(_("发生时间不能晚于现在，请检查日期。"))
+        return at
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
@@ -220,9 +257,18 @@ class IntakeForm(AttachmentsMixin, forms.Form):
                 self.add_error("reporter_name", _("请填写姓名，或选择匿名反映。"))
             if not data.get("reporter_phone") and "reporter_phone" not in self.errors:
                 self.add_error("reporter_phone", _("请留下联系电话，以便告知办理进度。"))
+        centre = data.get("centre")
+        if centre is not None and any(
+            w.centre_id != centre.pk for w in _listed(data.get("windows"))
+        ):
+            self.add_error("windows", _("所选窗口不属于所选受理中心，请重新选择。"))
         no_matter = not data.get("service_item") and not data.get("matter_text")
         if no_matter and "service_item" not in self.errors:
             self.add_error("matter_text", _("请选择所办事项，或填写事项名称。"))
+        if self.errors and self.files.getlist("attachments") and "attachments" not in self.errors:
+            # A browser never fills a file field again: say so where the files were chosen,
+            # rather than let the case be sent later without them.
+            self.add_error("attachments", RESELECT_ATTACHMENTS)
         return data
 
     def intake(self, *, channel: str) -> Intake:
@@ -285,6 +331,10 @@ class IntakeChecks(IntakeForm):
 IntakeChecks.base_fields = _CopiedWhereChanged(IntakeForm.base_fields, ("centre", "windows"))
 
 
+def _window_with_centre(window: Window) -> str:
+    return f"{window.centre.name} · {window}"
+
+
 def _listed(windows: QuerySet[Window] | None) -> list[Window]:
     # No window chosen is the field's queryset.none(): empty without compiling its query.
     if windows is None or windows.query.is_empty():
@@ -305,20 +355,20 @@ def _check_sizes(files: list[UploadedFile]) -> list[UploadedFile]:
 CLERK_CHANNELS = {"window": Channel.WINDOW, "hotline": Channel.HOTLINE}
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(DressedForm):
     result = forms.CharField(
         label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class OutOfScopeForm(forms.Form):
+class OutOfScopeForm(DressedForm):
     explanation = forms.CharField(
         label=_("一次性告知内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     where_to_go = forms.CharField(label=_("办理途径（去哪里办）"), max_length=500)
 
 
-class TransferForm(forms.Form):
+class TransferForm(DressedForm):
     RECEIVERS = [
         ("信访", _("信访")),
         ("12345", _("12345热线")),
@@ -330,17 +380,17 @@ class TransferForm(forms.Form):
     reference = forms.CharField(label=_("对方受理编号"), max_length=100, required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(DressedForm):
     note = forms.CharField(
         label=_("说明"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(DressedForm):
     reason = forms.CharField(label=_("撤回原因"), max_length=500)
 
 
-class MergeForm(forms.Form):
+class MergeForm(DressedForm):
     into = forms.CharField(label=_("合并到案件编号"), max_length=48)
     reason = forms.CharField(label=_("说明"), max_length=500, required=False)
 
@@ -350,14 +400,18 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=16)
 
 
-class AddInfoForm(AttachmentsMixin, forms.Form):
+class AddInfoForm(AttachmentsMixin, DressedForm):
     text = forms.CharField(
         label=_("补充说明"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    attachments = MultipleFileField(label=_("补充材料（图片或PDF）"), required=False)
+    attachments = MultipleFileField(
+        label=_("补充材料（图片或PDF，每个不超过10MB，最多5个）"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ACCEPTED_UPLOADS}),
+    )
 
 
 MOVE_FORMS: dict[str, type[forms.Form]] = {

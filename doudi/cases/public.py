@@ -4,10 +4,12 @@ and tracking a case with its number and query code."""
 from __future__ import annotations
 
 import hmac
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +19,6 @@ from doudi.cases.models import Case, Channel
 from doudi.cases.presenters import present_timeline
 from doudi.cases.workflow import MOVES, DomainError
 from doudi.core import ratelimit
-from doudi.core.feedback import form_errors_to_messages
 from doudi.directory.models import Centre, ServiceItem, Window
 
 SESSION_KEY = "tracked_cases"
@@ -63,7 +64,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if not ratelimit.hit(
             f"report:ip:{ratelimit.client_ip(request)}", limit=limit, period_seconds=period
         ):
-            return ratelimit.limited(request)
+            return ratelimit.limited(request, period)
         if form.is_valid():
             try:
                 case = actions.case_register(
@@ -83,6 +84,8 @@ def report(request: HttpRequest) -> HttpResponse:
 def done(request: HttpRequest, number: str) -> HttpResponse:
     """The reporter's receipt, shown once to the browser that submitted (or tracked) it."""
     case = _tracked(request, number)
+    if case is None:
+        return _ask_for_code(request, number)
     return render(request, "public/done.html", {"case": case})
 
 
@@ -94,15 +97,13 @@ def track(request: HttpRequest) -> HttpResponse:
         ip_key = f"track-fail:ip:{ratelimit.client_ip(request)}"
         case_key = f"track-fail:case:{number}"
         if ratelimit.exceeded(
-            ip_key, limit=TRACK_FAILURES_PER_IP[0], period_seconds=TRACK_FAILURES_PER_IP[1]
-        ) or (
-            ratelimit.exceeded(
-                case_key,
-                limit=TRACK_FAILURES_PER_CASE[0],
-                period_seconds=TRACK_FAILURES_PER_CASE[1],
-            )
+            case_key, limit=TRACK_FAILURES_PER_CASE[0], period_seconds=TRACK_FAILURES_PER_CASE[1]
         ):
-            return ratelimit.limited(request)
+            return ratelimit.limited(request, TRACK_FAILURES_PER_CASE[1])
+        if ratelimit.exceeded(
+            ip_key, limit=TRACK_FAILURES_PER_IP[0], period_seconds=TRACK_FAILURES_PER_IP[1]
+        ):
+            return ratelimit.limited(request, TRACK_FAILURES_PER_IP[1])
         case = Case.objects.filter(number=number).first()
         if case is not None and hmac.compare_digest(case.query_code, code):
             _remember(request, case)
@@ -120,21 +121,31 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def tracked_case(request: HttpRequest, number: str) -> HttpResponse:
     case = _tracked(request, number)
+    if case is None:
+        return _ask_for_code(request, number)
+    return _case_page(request, case, AddInfoForm())
+
+
+def _case_page(
+    request: HttpRequest, case: Case, info_form: AddInfoForm, status: int = 200
+) -> HttpResponse:
     context = {
         "case": case,
         "timeline": present_timeline(selectors.timeline(case, public=True), public=True),
-        "info_form": AddInfoForm(),
+        "info_form": info_form,
         "withdraw_form": WithdrawForm(),
         "can_withdraw": case.state in MOVES["withdraw"].sources,
         "can_add_info": case.state not in {"withdrawn", "merged", "closed"},
     }
-    return render(request, "public/case.html", context)
+    return render(request, "public/case.html", context, status=status)
 
 
 @require_POST
 @ratelimit.per_ip("add-info", limit=ADDITIONS_PER_IP[0], period_seconds=ADDITIONS_PER_IP[1])
 def add_info(request: HttpRequest, number: str) -> HttpResponse:
     case = _tracked(request, number)
+    if case is None:
+        return _ask_for_code(request, number)
     form = AddInfoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -142,17 +153,21 @@ def add_info(request: HttpRequest, number: str) -> HttpResponse:
                 case_id=case.pk, text=form.cleaned_data["text"], uploads=form.uploads()
             )
         except DomainError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("已收到您补充的材料。"))
-    else:
-        form_errors_to_messages(request, form)
-    return redirect("public:case", number=case.number)
+            # "#top": the form was sent to "#add-info" (where its errors show), and a redirect
+            # without a fragment of its own would keep that one, below the message.
+            return redirect(reverse("public:case", args=[case.number]) + "#top")
+    # The page again with what was typed, and the errors at the form.
+    return _case_page(request, case, form, status=400)
 
 
 @require_POST
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     case = _tracked(request, number)
+    if case is None:
+        return _ask_for_code(request, number)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -186,9 +201,19 @@ def _remember(request: HttpRequest, case: Case) -> None:
     request.session[SESSION_KEY] = tracked
 
 
-def _tracked(request: HttpRequest, number: str) -> Case:
-    """The case this browser proved it may see (by its query code), else 404."""
+def _tracked(request: HttpRequest, number: str) -> Case | None:
+    """The case this browser proved it may see (by its query code), else None."""
     case = Case.objects.select_related("centre").filter(number=number).first()
     if case is None or case.pk not in request.session.get(SESSION_KEY, []):
-        raise Http404
+        return None
     return case
+
+
+def _ask_for_code(request: HttpRequest, number: str) -> HttpResponse:
+    """Back to the tracking form, the number filled in: the browser has not shown the query
+    code, or its session ended (half an hour idle, the browser closed). The same answer whether
+    the case exists or not."""
+    messages.info(
+        request, _("请输入查询码查看案件（为保护您的信息，页面闲置或关闭浏览器后需重新输入）。")
+    )
+    return redirect(f"{reverse('public:track')}?{urlencode({'number': number})}")

@@ -60,9 +60,11 @@ def purge_old_counters() -> int:
     return purge_before(datetime.now(UTC) - timedelta(days=1))
 
 
-def limited(request: HttpRequest) -> HttpResponse:
-    """The page a caller gets once over a limit (429, in the public pages' look)."""
-    return render(request, "public/limited.html", status=429)
+def limited(request: HttpRequest, period_seconds: int) -> HttpResponse:
+    """The page a caller gets once over a limit (429, in the public pages' look), saying how
+    long at most to wait: the limit's period."""
+    minutes = max(1, -(-period_seconds // 60))
+    return render(request, "public/limited.html", {"minutes": minutes}, status=429)
 
 
 def per_ip(name: str, *, limit: int, period_seconds: int) -> Callable[..., Any]:
@@ -73,7 +75,7 @@ def per_ip(name: str, *, limit: int, period_seconds: int) -> Callable[..., Any]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             key = f"{name}:ip:{client_ip(request)}"
             if not hit(key, limit=limit, period_seconds=period_seconds):
-                return limited(request)
+                return limited(request, period_seconds)
             return view(request, *args, **kwargs)
 
         return wrapped

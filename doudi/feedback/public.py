@@ -52,7 +52,7 @@ def window_rating(request: HttpRequest, code: str) -> HttpResponse:
         )
         return render(request, "public/rate_window.html", context)
     if _limited(request):
-        return ratelimit.limited(request)
+        return ratelimit.limited(request, RATINGS_PER_IP[1])
     form = WindowRatingForm(request.POST, staff=staff)
     if form.is_valid():
         try:
@@ -86,7 +86,8 @@ def window_rating(request: HttpRequest, code: str) -> HttpResponse:
                 samesite="Lax", secure=request.is_secure(),
             )  # fmt: skip
             return response
-    return render(request, "public/rate_window.html", {"window": window, "form": form}, status=400)
+    context["form"] = form
+    return render(request, "public/rate_window.html", context, status=400)
 
 
 @require_GET
@@ -121,7 +122,7 @@ def case_rating(request: HttpRequest, token: str) -> HttpResponse:
     form = CaseRatingForm(request.POST or None)
     if request.method == "POST":
         if _limited(request):
-            return ratelimit.limited(request)
+            return ratelimit.limited(request, RATINGS_PER_IP[1])
         if form.is_valid():
             try:
                 actions.visit_conclude(

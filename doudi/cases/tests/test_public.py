@@ -74,12 +74,26 @@ def test_a_wrong_code_reveals_nothing_and_is_rate_limited(client: Client, make_c
         assert "案件编号或查询码不正确" in response.content.decode()
     response = client.post("/track/", {"number": case.number, "code": case.query_code})
     assert response.status_code == 429
-    assert client.get(f"/track/{case.number}/").status_code == 404
+    assert "请15分钟后再试" in response.content.decode()  # the address's limit, per 15 minutes
+    assert client.get(f"/track/{case.number}/")["Location"] == f"/track/?number={case.number}"
 
 
 def test_the_tracking_page_needs_the_code_first(client: Client, make_case) -> None:
     case = make_case()
-    assert client.get(f"/track/{case.number}/").status_code == 404
+    for path in (f"/track/{case.number}/", f"/report/done/{case.number}/"):
+        response = client.get(path, follow=True)
+        # Back to the form, the number filled in, the code asked for; nothing of the case.
+        assert response.redirect_chain == [(f"/track/?number={case.number}", 302)]
+        html = response.content.decode()
+        assert "请输入查询码查看案件" in html
+        assert f'value="{case.number}"' in html
+        assert case.title not in html
+    # The same answer for a case that does not exist: nothing to learn from the difference.
+    response = client.get("/track/SFQ-20200101-0001/")
+    assert response["Location"] == "/track/?number=SFQ-20200101-0001"
+    response = client.post(f"/track/{case.number}/info/", {"text": "补充"})
+    assert response["Location"] == f"/track/?number={case.number}"
+    assert not CaseEvent.objects.filter(case=case, kind="info_added").exists()
 
 
 def test_the_reporter_adds_information_and_withdraws(client: Client, make_case) -> None:
@@ -93,3 +107,94 @@ def test_the_reporter_adds_information_and_withdraws(client: Client, make_case) 
     case.refresh_from_db()
     assert case.state == "withdrawn"
     assert CaseEvent.objects.get(case=case, kind="withdraw").by_reporter
+
+
+def test_a_mistyped_occurrence_date_is_an_error_on_the_form_not_a_server_error(
+    client: Client, org: Org
+) -> None:
+    # Year 1 in this time zone is not a date the database can hold: it crashed the page.
+    for typed, error in (
+        ("0001-01-01T07:00", "发生时间不能早于 2000 年"),
+        ("2999-05-01T09:00", "发生时间不能晚于现在"),
+    ):
+        response = report(client, org, occurred_at=typed)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert error in html
+        assert "失业金申领被要求补交证明" in html  # what was typed is kept
+    assert not Case.objects.exists()
+    report(client, org, occurred_at="2026-01-05T09:30")
+    assert Case.objects.get().occurred_at is not None
+
+
+def test_after_an_error_the_form_lists_the_errors_at_the_top_and_asks_for_the_files_again(
+    client: Client, org: Org
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doudi.cases.tests.conftest import png_bytes
+
+    photo = SimpleUploadedFile("证明.png", png_bytes(), content_type="image/png")
+    response = report(client, org, reporter_phone="12345", attachments=[photo])
+    html = response.content.decode()
+    summary = html[html.index('data-testid="form-errors"') : html.index("</ul>")]
+    assert "联系电话" in summary
+    assert 'href="#id_reporter_phone"' in summary
+    # The browser does not keep the chosen file: the form says so, at the top and at the field.
+    assert summary.count("重新选择附件") == 1
+    assert html.count("重新选择附件") == 2
+    assert not Case.objects.exists()
+    # Without files, no word of them.
+    html = report(client, org, reporter_phone="12345").content.decode()
+    assert "重新选择附件" not in html
+
+
+def test_an_expired_page_gets_a_chinese_answer_and_stores_nothing(org: Org) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = report(client, org)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "页面已过期，提交未成功" in html
+    assert "DEBUG" not in html
+    assert not Case.objects.exists()
+
+
+def test_a_refused_addition_is_shown_at_its_form_with_what_was_typed(
+    client: Client, make_case
+) -> None:
+    case = make_case()
+    client.post("/track/", {"number": case.number, "code": case.query_code})
+    response = client.post(f"/track/{case.number}/info/", {"text": ""})
+    assert response.status_code == 400
+    assert "请填写补充内容或选择文件" in response.content.decode()
+    too_long = "单位注销证明" * 400
+    response = client.post(f"/track/{case.number}/info/", {"text": too_long})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert too_long in html
+    assert 'class="form-control"' in html
+    assert not CaseEvent.objects.filter(case=case, kind="info_added").exists()
+    response = client.post(f"/track/{case.number}/info/", {"text": "补充"})
+    assert response["Location"] == f"/track/{case.number}/#top"
+    assert CaseEvent.objects.filter(case=case, kind="info_added").exists()
+
+
+def test_a_refused_message_is_drawn_as_an_error(client: Client, make_case) -> None:
+    case = make_case()
+    client.post("/track/", {"number": case.number, "code": case.query_code})
+    response = client.post(f"/track/{case.number}/withdraw/", {"reason": ""}, follow=True)
+    assert '<div class="alert alert-danger" role="alert">请填写撤回原因。</div>' in (
+        response.content.decode()
+    )
+
+
+def test_the_public_form_names_each_window_s_centre_and_refuses_another_centre_s(
+    client: Client, org: Org
+) -> None:
+    html = client.get("/report/").content.decode()
+    assert f"乙区政务服务中心 · {org.window_b_y}" in html
+    response = report(client, org, windows=[org.window_b_y.pk])  # the form's centre is A
+    assert "所选窗口不属于所选受理中心" in response.content.decode()
+    assert not Case.objects.exists()
+    report(client, org, windows=[org.window_a_x.pk])
+    assert list(Case.objects.get().windows.all()) == [org.window_a_x]

@@ -28,7 +28,8 @@ may act does so. No answer may show an actor what it may not see: each case's nu
 marker text, and those of its rating, finding, policy issue, window and staff member, are
 looked for in every answer (and in CSV files); a reporter's name appears in full only in the
 answer to a logged reveal; anonymous visitors see no case but the one their browser proved it
-reported (``tracked``). Each cell runs in a savepoint rolled back after it, so that the world,
+reported (``tracked``): another browser's request for a reporter's page is sent to the
+tracking form. Each cell runs in a savepoint rolled back after it, so that the world,
 built once per module, is the same for every cell.
 
 The Django admin's patterns follow one rule (``ADMIN_EXCEPTIONS`` and below): everyone but the
@@ -178,12 +179,12 @@ search:similar                 GET    case       login         login         200
 # --- public pages (no login): a case only to the browser that proved it reported it (in: proved; out, oth: other cases) ---------------------------------------------------------------
 public:window                  GET    -          200           200           200           200           200           200           200           200           200           ·
 public:report                  GET    -          200           200           200           200           200           200           200           200           200           ·
-public:done                    GET    tracked    200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   ·
+public:done                    GET    tracked    200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   ·
 public:items                   GET    -          200           200           200           200           200           200           200           200           200           ·
 public:track                   GET    -          200           200           200           200           200           200           200           200           200           ·
-public:case                    GET    tracked    200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   200/404/404   ·
-public:add_info                POST   tracked    302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  ·
-public:withdraw                POST   tracked    302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  302+/404/404  ·
+public:case                    GET    tracked    200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   200/302/302   ·
+public:add_info                POST   tracked    302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  ·
+public:withdraw                POST   tracked    302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  302+/302/302  ·
 feedback_public:window_rating  GET    -          200           200           200           200           200           200           200           200           200           ·
 feedback_public:window_thanks  GET    -          200           200           200           200           200           200           200           200           200           ·
 feedback_public:case_rating    GET    ratelink   200/404/200   200/404/200   200/404/200   200/404/200   200/404/200   200/404/200   200/404/200   200/404/200   200/404/200   ·

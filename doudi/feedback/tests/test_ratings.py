@@ -323,6 +323,10 @@ def test_a_centre_sets_its_own_days_to_fix_a_bad_rating(client: Client, org: Org
     TierPolicy.objects.create(centre=org.centre_a, tier="rectification", working_days=10)
     page = client.get(f"/r/{org.window_a_y.code}/rate/").content.decode()
     assert "在10个工作日内整改" in page
+    # The page shown again after a mistake still gives the days.
+    response = rate(client, org.window_a_y.code, level="1", callback_phone="12345")
+    assert response.status_code == 400
+    assert "在10个工作日内整改" in response.content.decode()
     with time_machine.travel(at("2026-02-12 10:00"), tick=False):
         rating = bad_rating(client, org)
     fix = Clock.objects.get(case=rating.rectification, kind=ClockKind.FIX)
