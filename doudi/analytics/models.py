@@ -30,6 +30,11 @@ class ModelWindowCriteria(models.Model):
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
 
+    @property
+    def min_satisfaction_percent(self) -> str:
+        """The bar as people read it: "98%", "98.5%"."""
+        return f"{self.min_satisfaction * 100:.1f}".removesuffix(".0") + "%"
+
     @classmethod
     def current(cls) -> ModelWindowCriteria:
         row = cls.objects.order_by("pk").first()

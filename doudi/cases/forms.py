@@ -172,13 +172,13 @@ class IntakeForm(AttachmentsMixin, forms.Form):
             for name in self.PUBLIC_FIELDS_OMITTED:
                 del self.fields[name]
             self.fields["windows"].label = _("在哪个窗口没办成（可不选）")
-            # The public form may list several centres' windows, each with the same numbers.
-            self.fields["windows"].label_from_instance = _window_with_centre  # type: ignore[attr-defined]
         if self.presented:
             self._present()
 
     def _present(self) -> None:
         dress(self.fields)
+        # The list may hold several centres' windows, each centre numbering its own from 01.
+        self.fields["windows"].label_from_instance = _window_with_centre  # type: ignore[attr-defined]
         self.fields["description"].widget.attrs.setdefault("rows", 5)
         self.fields["service_item"].widget.attrs.update(
             {"list": "service-item-options", "autocomplete": "off"}

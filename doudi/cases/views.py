@@ -21,7 +21,7 @@ from doudi.cases.access import access_case, may_act, may_unmask
 from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case, Channel
 from doudi.cases.presenters import present_case, present_timeline
-from doudi.cases.workflow import DomainError, State, moves_from
+from doudi.cases.workflow import MOVES, DomainError, State, moves_from
 from doudi.core.feedback import form_errors_to_messages
 from doudi.deadlines.selectors import case_clocks
 from doudi.directory.selectors import (
@@ -78,7 +78,7 @@ def case_new(request: HttpRequest, variant: str = "window") -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         centres=centres,
-        windows=visible_windows(user).filter(is_active=True),
+        windows=visible_windows(user).filter(is_active=True).select_related("centre"),
         staff_scope=visible_staff(user),
         initial={"centre": user.scope_centre_id or None},
     )
@@ -116,6 +116,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "moves": moves,
         "can_unmask": may_unmask(user, case),
+        "can_print_receipt": may_act(user),
         "duplicates": selectors.possible_duplicates(user, case) if case.is_open else [],
         "earlier": selectors.earlier_cases_by_phone(user, case.phone_hash, exclude=case.pk),
         "attachments": case.attachments.all(),
@@ -143,7 +144,7 @@ def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("操作成功。"))
+        messages.success(request, _("“%(move)s”已完成。") % {"move": MOVES[move].label})
     return redirect("cases:detail", pk=case.pk)
 
 

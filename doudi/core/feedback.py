@@ -13,9 +13,13 @@ from doudi.core.errors import DomainError
 
 
 def form_errors_to_messages(request: HttpRequest, form: forms.Form, *, prefix: str = "") -> None:
-    for field_errors in form.errors.values():
+    """Each error as a message, named by its field's label: shown at the top of the page the
+    view redirects to, away from the field ("办理结果：这个字段是必填项。")."""
+    for name, field_errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}：" if field is not None and field.label else ""
         for message in field_errors:
-            messages.error(request, f"{prefix}{message}")
+            messages.error(request, f"{prefix}{label}{message}")
 
 
 def act_with_messages(

@@ -7,6 +7,7 @@ column; the sweep finds due rows through it and claims each with a conditional u
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.models import Case
@@ -74,6 +75,27 @@ class Clock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state_now(self) -> str:
+        """The state to show: a running clock's stored state is moved on by the sweep, which
+        runs every few minutes (and not at all until a worker runs), so a page would say 正常
+        past the deadline; here the due times decide, and a stored later state stands."""
+        if self.state not in RUNNING_STATES:
+            return self.state
+        now = timezone.now()
+        by_time = (
+            ClockState.OVERDUE
+            if now >= self.due_at
+            else ClockState.DUE_SOON
+            if now >= self.soon_at
+            else ClockState.ON_TIME
+        )
+        return max(by_time, self.state, key=RUNNING_STATES.index)
+
+    @property
+    def state_now_label(self) -> str:
+        return str(ClockState(self.state_now).label)
 
 
 class Supervision(models.Model):

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from doudi.cases.models import Case
 from doudi.core.crypto import EncryptedTextField
 from doudi.directory.models import Centre, Staff, Window
-from doudi.feedback.workflow import BAD_LEVELS, Level, Method, RatingState, Source, VisitOutcome
+from doudi.feedback.workflow import (
+    BAD_LEVELS,
+    RATING_MOVES,
+    Level,
+    Method,
+    RatingState,
+    Source,
+    VisitOutcome,
+)
 
 
 class Rating(models.Model):
@@ -101,6 +109,18 @@ class RatingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        """What happened, in words: the move's name, or the rating's arrival."""
+        move = RATING_MOVES.get(self.kind)
+        if move is not None:
+            return str(move.label)
+        return str(_("收到评价")) if self.kind == "submit" else self.kind
+
+    @property
+    def to_state_label(self) -> str:
+        return str(RatingState(self.to_state).label) if self.to_state in RatingState.values else ""
 
 
 class ReturnVisit(models.Model):

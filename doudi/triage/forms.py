@@ -13,7 +13,12 @@ from doudi.triage.models import Cause, Mode, SolutionPackage, Tier
 
 class TriageForm(forms.Form):
     cause = forms.ModelChoiceField(label=_("原因分类"), queryset=Cause.objects.none())
-    tier = forms.ChoiceField(label=_("时限档次"), choices=Tier.choices, initial=Tier.GENERAL)
+    # Left at "", the chosen cause's own default tier (a 不给办 cause: 3 working days).
+    tier = forms.ChoiceField(
+        label=_("时限档次"),
+        choices=[("", _("按原因分类的默认档次")), *Tier.choices],
+        required=False,
+    )
     lead = forms.ModelChoiceField(label=_("主办部门"), queryset=Department.objects.none())
     co_handlers = forms.ModelMultipleChoiceField(
         label=_("协办部门"), queryset=Department.objects.none(), required=False
@@ -57,6 +62,9 @@ class TriageForm(forms.Form):
         co = list(data.get("co_handlers") or [])
         if lead is not None and lead in co:
             raise ValidationError(_("主办部门不能同时是协办部门。"))
+        cause = data.get("cause")
+        if not data.get("tier") and cause is not None:
+            data["tier"] = cause.default_tier
         return data
 
     def departments(self) -> list[Department]:

@@ -3,11 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from doudi.cases.forms import AttachmentsMixin, MultipleFileField
+from doudi.cases.forms import AttachmentsMixin, DressedForm, MultipleFileField
 from doudi.workorders.models import ContactMethod, ResultKind
 
 
-class _Versioned(forms.Form):
+class _Versioned(DressedForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -23,19 +23,19 @@ class DisputeForm(_Versioned):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(DressedForm):
     method = forms.ChoiceField(label=_("方式"), choices=ContactMethod.choices)
     reached = forms.BooleanField(label=_("已联系上"), required=False, initial=True)
     note = forms.CharField(label=_("情况"), max_length=1000, required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(DressedForm):
     text = forms.CharField(
         label=_("办理进展"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(DressedForm):
     working_days = forms.IntegerField(label=_("延长工作日"), min_value=1, max_value=20)
     reason = forms.CharField(label=_("延期理由"), max_length=1000)
 

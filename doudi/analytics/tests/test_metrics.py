@@ -277,3 +277,4 @@ def test_rankings_need_a_sample_and_name_model_windows(
     )
     assert 'data-testid="model-window"' in html
     assert "样本不足" in html
+    assert "满意率不低于 40%" in html  # the bar of 0.40, as people read it

@@ -81,9 +81,14 @@ def test_a_move_without_its_required_text_changes_nothing(
     client_for, make_case, people: Personas
 ) -> None:
     case = make_case()
-    act(client_for(people.clerk_a), case, "out_of_scope", explanation="", where_to_go="")
+    client = client_for(people.clerk_a)
+    act(client, case, "out_of_scope", explanation="", where_to_go="")
     case.refresh_from_db()
     assert case.state == "registered"
+    # The page says which field is missing, drawn as an error.
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert '<div class="alert alert-danger" role="alert">一次性告知内容：' in html
+    assert "办理途径（去哪里办）：" in html
 
 
 def test_a_leader_cannot_move_a_case(client_for, make_case, people: Personas) -> None:

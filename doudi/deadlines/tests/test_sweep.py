@@ -113,3 +113,20 @@ def test_a_provisional_deadline_is_recomputed_when_its_year_is_imported(
     assert order.answer_due.date().isoformat() == "2027-01-05"
     clock = Clock.objects.get(work_order=order, kind=ClockKind.ANSWER)
     assert (clock.provisional, clock.due_at) == (False, order.answer_due)
+
+
+def test_a_page_shows_a_clock_as_it_is_now_before_the_sweep_has_run(dispatched) -> None:
+    case = dispatched(departments=("X",))
+    sign = Clock.objects.get(case=case, kind=ClockKind.SIGN)
+    assert sign.state == "on_time"
+    with time_machine.travel(at("2026-02-13 08:00"), tick=False):
+        assert (sign.state_now, sign.state_now_label) == ("due_soon", "即将到期")
+    with time_machine.travel(at("2026-02-14 09:00"), tick=False):
+        assert (sign.state_now, sign.state_now_label) == ("overdue", "已逾期")
+        sign.state = "met"  # a stopped clock is what it was stopped as
+        assert sign.state_now == "met"
+    sign.state = "on_time"
+    with time_machine.travel(at("2026-02-12 16:00"), tick=False):
+        assert sign.state_now == "on_time"
+        sign.state = "overdue"  # a later stored state stands, though the times say less
+        assert sign.state_now == "overdue"

@@ -197,6 +197,11 @@ def test_the_task_force_verifies_a_bad_rating(
     assert verify.state == "met"
     assert Clock.objects.get(case=rating.rectification, kind=ClockKind.FIX).state == "on_time"
     assert AuditEntry.objects.filter(action="rating.verify", object_id=str(rating.pk)).exists()
+    # Its history in words, not the workflow's codes.
+    page = staff.get(f"/feedback/ratings/{rating.pk}/").content.decode()
+    assert "收到评价 → 待核实" in page
+    assert "核实属实 → 核实属实" in page
+    assert "to_verify" not in page
 
 
 def test_excluding_needs_a_reason_and_ends_the_rectification(

@@ -135,6 +135,27 @@ def test_the_workspace_is_the_task_force_s(
     assert WorkOrder.objects.get(case=case).department == org.dept_x
 
 
+def test_a_tier_left_unchosen_is_the_cause_s_own(
+    client_for, in_triage, org: Org, people: Personas
+) -> None:
+    client = client_for(people.taskforce_a)
+    refused = Cause.objects.get(code="REFUSED-CONDITIONS")
+    assert refused.default_tier == "refused"
+    for cause, tier, expected in ((refused, "", "refused"), (refused, "general", "general")):
+        case = in_triage()
+        client.post(
+            f"/triage/cases/{case.pk}/",
+            {
+                f"c{case.pk}-cause": cause.pk,
+                f"c{case.pk}-tier": tier,
+                f"c{case.pk}-lead": org.dept_x.pk,
+                f"c{case.pk}-mode": "parallel",
+            },
+        )
+        case.refresh_from_db()
+        assert case.triage.tier == expected  # an explicit choice stays the task force's
+
+
 def test_the_daily_summary_counts_the_day(
     in_triage, org: Org, people: Personas, client_for
 ) -> None:

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         for username, role, scope in result.users:
             self.stdout.write(f"  {username:<12} {role:<4} {scope}")
         self._routing()
+        # The demo's deadlines are in the past and near future: flag them now, not at the
+        # worker's first sweep, so that the first pages count the overdue ones.
+        from doudi.deadlines.actions import sweep
+
+        sweep()
 
     def _routing(self) -> None:
         """Routing suggestions learnt from the demo's settled cases, once, so that the triage
