@@ -105,7 +105,9 @@ class IntakeForm(AttachmentsMixin, forms.Form):
 
     # Replays are per actor (case_register): a key only ever finds its own sender's case.
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    centre = _ReadChoiceField(label=_("受理中心"), queryset=Centre.objects.none())
+    centre = _ReadChoiceField(
+        label=_("受理中心"), queryset=Centre.objects.none(), empty_label=_("请选择受理中心")
+    )
     reporter_kind = forms.ChoiceField(
         label=_("反映人类型"),
         choices=ReporterKind.choices,
@@ -177,6 +179,9 @@ class IntakeForm(AttachmentsMixin, forms.Form):
 
     def _present(self) -> None:
         dress(self.fields)
+        # Needed unless the report is anonymous (``clean``): starred like the required ones.
+        for name in ("reporter_name", "reporter_phone", "company_name", "company_credit_code"):
+            self.fields[name].starred = True  # type: ignore[attr-defined]
         # The list may hold several centres' windows, each centre numbering its own from 01.
         self.fields["windows"].label_from_instance = _window_with_centre  # type: ignore[attr-defined]
         self.fields["description"].widget.attrs.setdefault("rows", 5)

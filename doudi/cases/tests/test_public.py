@@ -193,6 +193,9 @@ def test_the_public_form_names_each_window_s_centre_and_refuses_another_centre_s
 ) -> None:
     html = client.get("/report/").content.decode()
     assert f"乙区政务服务中心 · {org.window_b_y}" in html
+    assert "请选择受理中心" in html
+    # Needed unless anonymous: starred like the required fields.
+    assert 'for="id_reporter_phone">联系电话 <span class="text-danger">*</span>' in html
     response = report(client, org, windows=[org.window_b_y.pk])  # the form's centre is A
     assert "所选窗口不属于所选受理中心" in response.content.decode()
     assert not Case.objects.exists()
