@@ -22,7 +22,7 @@ from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case, Channel
 from doudi.cases.presenters import present_case, present_timeline
 from doudi.cases.workflow import MOVES, DomainError, State, moves_from
-from doudi.core.feedback import form_errors_to_messages
+from doudi.core.feedback import form_errors_to_messages, keep_typed, take_typed
 from doudi.deadlines.selectors import case_clocks
 from doudi.directory.selectors import (
     visible_centres,
@@ -104,8 +104,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _member(request)
     case = access_case(user, pk)
     capabilities = capabilities_of(user.role)
+    kept = take_typed(request, f"case:{case.pk}")  # a refused move: shown again as typed
     moves = [
-        (move, MOVE_FORMS[move.name](prefix=move.name))
+        (
+            move,
+            MOVE_FORMS[move.name](kept[1], prefix=move.name)
+            if kept is not None and kept[0] == move.name
+            else MOVE_FORMS[move.name](prefix=move.name),
+        )
         for move in moves_from(case.state, capabilities)
     ]
     context: dict[str, Any] = {
@@ -138,11 +144,13 @@ def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     form = form_class(request.POST, prefix=move)
     if not form.is_valid():
         form_errors_to_messages(request, form)
+        keep_typed(request, f"case:{case.pk}", move)
         return redirect("cases:detail", pk=case.pk)
     try:
         actions.case_act(actor=user, case=case, move=move, data=form.cleaned_data)
     except DomainError as error:
         messages.error(request, str(error))
+        keep_typed(request, f"case:{case.pk}", move)
     else:
         messages.success(request, _("“%(move)s”已完成。") % {"move": MOVES[move].label})
     return redirect("cases:detail", pk=case.pk)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 from doudi.core.errors import DomainError
 
@@ -39,3 +39,26 @@ def act_with_messages(
         return False
     messages.success(request, success)
     return True
+
+
+# The text of a refused form, kept in the session for the page the view redirects to.
+_TYPED = "typed_form"
+
+
+def keep_typed(request: HttpRequest, page: str, name: str) -> None:
+    """Keep what was typed into the refused form ``name`` for ``page`` (e.g. "workorder:12"),
+    so that the page shows it again instead of an empty form. Files cannot be kept: a browser
+    never sends them again."""
+    data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+    request.session[_TYPED] = {"page": page, "name": name, "data": data}
+
+
+def take_typed(request: HttpRequest, page: str) -> tuple[str, QueryDict] | None:
+    """The form name and data kept for ``page``, once; None if nothing was kept for it."""
+    kept = request.session.pop(_TYPED, None)
+    if not kept or kept.get("page") != page:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in kept["data"].items():
+        data.setlist(key, values)
+    return kept["name"], data

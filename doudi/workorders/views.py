@@ -17,7 +17,7 @@ from doudi.accounts.access import active_user
 from doudi.accounts.models import User
 from doudi.cases.presenters import present_case
 from doudi.cases.workflow import DomainError
-from doudi.core.feedback import form_errors_to_messages
+from doudi.core.feedback import form_errors_to_messages, keep_typed, take_typed
 from doudi.deadlines.selectors import case_clocks, open_supervisions, overdue_board
 from doudi.workorders import actions, selectors
 from doudi.workorders.access import access_work_order, may_handle
@@ -73,11 +73,15 @@ def _forms_for(user: User, order: WorkOrder) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _member(request)
     order = access_work_order(user, pk)
+    forms = _forms_for(user, order)
+    kept = take_typed(request, f"workorder:{order.pk}")
+    if kept is not None and kept[0] in forms:  # refused: shown again as typed, with its errors
+        forms[kept[0]] = FORMS[kept[0]](kept[1])
     context = {
         "order": order,
         "case": order.case,
         "view": present_case(order.case, unmasked=None),
-        "forms": _forms_for(user, order),
+        "forms": forms,
         "events": [
             (event, EVENT_LABELS.get(event.kind, event.kind))
             for event in order.events.select_related("actor")
@@ -138,6 +142,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = FORMS[action](request.POST, request.FILES)
     if not form.is_valid():
         form_errors_to_messages(request, form)
+        keep_typed(request, f"workorder:{order.pk}", action)
         return redirect("workorders:detail", pk=order.pk)
     try:
         handler(user, order, form.cleaned_data, form)
@@ -145,6 +150,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.warning(request, str(error))
     except DomainError as error:
         messages.error(request, str(error))
+        keep_typed(request, f"workorder:{order.pk}", action)
     else:
         messages.success(request, _("操作成功。"))
     return redirect("workorders:detail", pk=order.pk)

@@ -89,6 +89,13 @@ def test_a_move_without_its_required_text_changes_nothing(
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert '<div class="alert alert-danger" role="alert">一次性告知内容：' in html
     assert "办理途径（去哪里办）：" in html
+    # What was typed comes back in its form, opened, once.
+    act(client, case, "out_of_scope", explanation="此事项属于市级权限", where_to_go="")
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "此事项属于市级权限</textarea>" in html
+    assert 'id="move-out_of_scope" class="accordion-collapse collapse show"' in html
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "此事项属于市级权限" not in html
 
 
 def test_a_leader_cannot_move_a_case(client_for, make_case, people: Personas) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 
@@ -219,14 +221,29 @@ def test_the_handler_signs_and_submits_through_the_page(
         {
             "version": order.version,
             "result_kind": "not_possible",
-            "result": "不能办",
+            "result": "经核查，申请人不符合条件，已电话说明",
             "legal_basis": "",
         },
         follow=True,
     )
-    assert "法律或政策依据" in response.content.decode()
+    html = response.content.decode()
+    assert "法律或政策依据" in html
+    # What was typed is on the page again, once: the next visit shows an empty form.
+    assert "经核查，申请人不符合条件，已电话说明</textarea>" in html
+    assert re.search(r'value="not_possible"[^>]* checked', html)
     order.refresh_from_db()
     assert order.state == "signed"
+    assert "经核查" not in client.get(f"/workorders/{order.pk}/").content.decode()
+    # A field's own error: shown at the field too.
+    response = client.post(
+        f"/workorders/{order.pk}/act/extension/",
+        {"working_days": "99", "reason": "需要外省协查"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'value="99"' in html
+    assert "需要外省协查" in html
+    assert html.count("确保该值小于或等于20") == 2  # the message at the top, and at the field
 
 
 def test_the_paper_work_order_prints_and_makes_a_pdf(
