@@ -19,7 +19,7 @@ from doudi.cases.actions import MAX_UPLOAD_BYTES, MAX_UPLOADS, Intake, Reporter,
 from doudi.cases.models import Channel, ReporterKind, Urgency
 from doudi.core.validators import validate_credit_code, validate_id_number, validate_phone
 from doudi.directory.models import Centre, ServiceItem, Staff, Window
-from doudi.directory.selectors import active_service_item
+from doudi.directory.selectors import active_service_item, active_service_item_named
 from doudi.lib.idcard import normalise_id_number
 from doudi.lib.uscc import normalise_credit_code
 
@@ -225,7 +225,8 @@ class IntakeForm(AttachmentsMixin, forms.Form):
         if not raw:
             return None
         code = raw.split()[0]
-        item = active_service_item(code)
+        # The code (a suggestion picked: "RS-SB-0001 name"), or the catalogue's name typed out.
+        item = active_service_item(code) or active_service_item_named(raw)
         if item is None:
             raise ValidationError(
                 _("找不到事项“%(code)s”，请从列表中选择，或在下方填写事项名称。"),

@@ -14,7 +14,7 @@ from doudi.core.errors import DomainError
 
 def form_errors_to_messages(request: HttpRequest, form: forms.Form, *, prefix: str = "") -> None:
     """Each error as a message, named by its field's label: shown at the top of the page the
-    view redirects to, away from the field ("办理结果：这个字段是必填项。")."""
+    view redirects to, away from the field ("结果说明：此项必填。")."""
     for name, field_errors in form.errors.items():
         field = form.fields.get(name)
         label = f"{field.label}：" if field is not None and field.label else ""

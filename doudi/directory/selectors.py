@@ -80,6 +80,13 @@ def active_service_item(code: str) -> ServiceItem | None:
     )
 
 
+def active_service_item_named(name: str) -> ServiceItem | None:
+    """The one active service item of exactly this name (as the catalogue writes it), or None
+    when there is none or more than one."""
+    items = list(ServiceItem.objects.filter(name=name.strip(), is_active=True)[:2])
+    return items[0] if len(items) == 1 else None
+
+
 def active_centre(user: AnyUser, code: str) -> Centre | None:
     """The active centre of this code if the user's scope reaches it, or None."""
     return _active_centres.get(

@@ -225,7 +225,7 @@ def test_a_case_moves_through_the_api_as_on_its_page(
             headers={"Authorization": f"Bearer {token}"},
         )
 
-    assert move("withdraw", {}).json()["fields"] == {"reason": ["这个字段是必填项。"]}
+    assert move("withdraw", {}).json()["fields"] == {"reason": ["此项必填。"]}
     moved = move("send_to_triage", {"note": "需多部门"})
     assert (moved.status_code, moved.json()["state"]) == (200, "triage")
     assert CaseEvent.objects.filter(case__number=number, kind="send_to_triage").exists()

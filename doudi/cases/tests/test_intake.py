@@ -136,7 +136,7 @@ def test_a_form_sent_twice_makes_one_case(client_for, org: Org, people: Personas
         ("reporter_id_number", "110105194913310028", "出生日期无效"),
         ("reporter_phone", "1234567", "不是有效的电话号码"),
         ("description", "很" * 50_000, "5000"),
-        ("title", "", "这个字段是必填项"),
+        ("title", "", "此项必填"),
     ],
 )
 def test_bad_input_gets_a_message_next_to_the_field_and_creates_nothing(

@@ -201,3 +201,18 @@ def test_the_public_form_names_each_window_s_centre_and_refuses_another_centre_s
     assert not Case.objects.exists()
     report(client, org, windows=[org.window_a_x.pk])
     assert list(Case.objects.get().windows.all()) == [org.window_a_x]
+
+
+def test_a_service_item_typed_out_by_its_catalogue_name_is_found(client: Client, org: Org) -> None:
+    report(client, org, service_item=f" {org.item_x.name} ")
+    assert Case.objects.get().service_item == org.item_x
+    html = report(client, org, service_item="没有这个事项").content.decode()
+    assert "找不到事项" in html
+
+
+def test_django_s_own_messages_read_as_plain_chinese(client: Client, org: Org) -> None:
+    # doudi/locale/zh_Hans replaces Django's wording ("确保该变量包含不超过 100 字符").
+    html = report(client, org, title="很" * 120, reporter_email="not-an-address").content.decode()
+    assert "最多 100 个字，现在有 120 个。" in html
+    assert "请填写有效的电子邮箱地址。" in html
+    assert "确保该变量" not in html

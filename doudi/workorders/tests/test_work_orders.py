@@ -243,7 +243,7 @@ def test_the_handler_signs_and_submits_through_the_page(
     html = response.content.decode()
     assert 'value="99"' in html
     assert "需要外省协查" in html
-    assert html.count("确保该值小于或等于20") == 2  # the message at the top, and at the field
+    assert html.count("不能大于 20") == 2  # the message at the top, and at the field
 
 
 def test_the_paper_work_order_prints_and_makes_a_pdf(
