@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from doudi.cases.models import Case, CaseEvent
 from doudi.cases.workflow import MOVES, State
 from doudi.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
+from doudi.lib.prose import join_clauses
 
 EVENT_LABELS = {
     **{name: move.label for name, move in MOVES.items()},
@@ -95,7 +96,7 @@ def _detail(event: CaseEvent, *, public: bool) -> str:
         parts.append(_("附件 %(n)s 个") % {"n": payload["files"]})
     if event.reason and not (public and event.kind == "send_to_triage"):
         parts.insert(0, event.reason)
-    return "；".join(parts)
+    return join_clauses(parts)
 
 
 def _who(event: CaseEvent, *, public: bool) -> str:

@@ -24,6 +24,7 @@ from doudi.cases.workflow import DomainError, State
 from doudi.deadlines.actions import clock_extend, clock_start, clock_stop, clocks_cancel
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
+from doudi.lib.prose import clause, join_clauses
 from doudi.search.actions import reach_refresh
 from doudi.triage.models import DEFAULT_TIER_DAYS, Tier
 from doudi.workcal.selectors import work_calendar
@@ -345,7 +346,7 @@ def work_order_decide_extension(
             notify_reporter(
                 order.case,
                 "case_extended",
-                reason=extension.reason,
+                reason=clause(extension.reason),
                 new_due=f"{due:%Y年%-m月%-d日}" if due else "",
                 provisional=order.answer_due_provisional,
             )
@@ -433,7 +434,7 @@ def case_review(*, actor: User, case_id: int, accept: bool, reason: str = "") ->
         if accept:
             for order in submitted:
                 _transition(order, "accept", actor=actor, reason=reason)
-            summary = "；".join(f"{o.department.name}：{o.result}" for o in submitted)
+            summary = join_clauses(f"{o.department.name}：{o.result}" for o in submitted)
             took = work_calendar().working_days_between(
                 timezone.localdate(case.counted_from), timezone.localdate(now)
             )

@@ -169,7 +169,7 @@ def test_an_extension_must_be_asked_before_the_deadline(dispatched, people: Pers
         )
     with time_machine.travel(at("2026-02-25 09:00"), tick=False):
         extension = actions.work_order_request_extension(
-            actor=people.handler_x, work_order_id=order.pk, working_days=3, reason="需调取历史档案"
+            actor=people.handler_x, work_order_id=order.pk, working_days=3, reason="需调取历史档案。"
         )
         assert local(extension.new_due) == "2026-03-02 23:59"  # 02-28 is a make-up Saturday
         actions.work_order_decide_extension(
@@ -179,6 +179,7 @@ def test_an_extension_must_be_asked_before_the_deadline(dispatched, people: Pers
     assert local(order.answer_due) == "2026-03-02 23:59"
     notice = Notification.objects.get(case_id=case.pk, template="case_extended", channel="sms")
     assert "2026年3月2日" in notice.body
+    assert "因需调取历史档案，答复期限延至" in notice.body  # the reason's own 。 left out
 
 
 def test_withdrawing_the_case_cancels_its_work_orders_and_clocks(
