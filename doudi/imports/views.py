@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from doudi.accounts.access import active_user, centre_scope_q, may
 from doudi.accounts.models import User
 from doudi.accounts.roles import Capability
 from doudi.core.errors import DomainError
+from doudi.core.feedback import form_errors_to_messages
 from doudi.directory.models import Centre
 from doudi.imports import actions
 from doudi.imports.access import access_import, import_visibility
@@ -57,8 +57,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             return redirect("imports:detail", pk=job.pk)
-    if form.errors:
-        messages.error(request, form.errors.as_text())
+    form_errors_to_messages(request, form)  # named by their labels; also shown at each field
     jobs = ImportJob.objects.filter(import_visibility(user)).select_related("user", "centre")
     return render(
         request, "imports/list.html", {"form": form, "jobs": jobs[:50], "columns": COLUMNS}

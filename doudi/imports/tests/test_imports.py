@@ -180,6 +180,10 @@ def test_the_page_imports_and_shows_the_report(  # type: ignore[no-untyped-def]
     page = client.get("/imports/")
     assert page.status_code == 200
     assert "来源编号" in page.content.decode()
+    # Sent without a file: the message names the field by its label, not "file".
+    refused = client.post("/imports/", {"centre": org.centre_a.pk, "source": "12345"}).content
+    assert "文件（CSV 或 XLSX）：此项必填。" in refused.decode()
+    assert "* file" not in refused.decode()
     upload = io.BytesIO(csv_file(org, GOOD, BAD))
     upload.name = "transfers.csv"
     with django_capture_on_commit_callbacks(execute=True):  # queued after commit, run then

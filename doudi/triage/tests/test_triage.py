@@ -132,7 +132,17 @@ def test_the_workspace_is_the_task_force_s(
     client.post("/triage/issue/", {"case": [case.pk]})
     case.refresh_from_db()
     assert case.state == "dispatched"
-    assert WorkOrder.objects.get(case=case).department == org.dept_x
+    order = WorkOrder.objects.get(case=case)
+    assert order.department == org.dept_x
+    # The triage is on the case's page and on the department's work order.
+    for reader, path in (
+        (client, f"/cases/{case.pk}/"),
+        (client_for(people.handler_x), f"/workorders/{order.pk}/"),
+    ):
+        html = reader.get(path).content.decode()
+        section = html[html.index('data-testid="triage-result"') :]
+        assert str(cause) in section[:2000]
+        assert "一般（" in section[:2000]
 
 
 def test_a_tier_left_unchosen_is_the_cause_s_own(
