@@ -64,12 +64,14 @@ def recent_cases(user: AnyUser, *, state: str = "", limit: int = 8) -> list[Case
 
 def timeline(case: Case, *, public: bool) -> list[CaseEvent]:
     """The case's events with those of every case merged into it, oldest first. The public
-    version (for the reporter) leaves out internal events and carries no staff names."""
-    events = CaseEvent.objects.filter(Q(case=case) | Q(case__merged_into=case))
-    events = events.select_related("case", "actor").order_by("at", "id")
+    version (for the reporter) holds the case's own public events only: a case merged into it
+    may be another person's, whose registration and additions are not this reporter's to read
+    (its "并入本案" event says that it came); and it carries no staff names."""
     if public:
-        events = events.filter(public=True)
-    return list(events)
+        events = CaseEvent.objects.filter(case=case, public=True)
+    else:
+        events = CaseEvent.objects.filter(Q(case=case) | Q(case__merged_into=case))
+    return list(events.select_related("case", "actor").order_by("at", "id"))
 
 
 def earlier_cases_by_phone(

@@ -147,6 +147,26 @@ def test_merging_keeps_both_histories(client_for, make_case, people: Personas) -
     assert ("合并了重复案件", "") in kinds
 
 
+def test_the_reporter_does_not_read_a_merged_in_case_s_history(
+    client_for, make_case, people: Personas
+) -> None:
+    from django.test import Client
+
+    from doudi.cases.actions import Reporter, case_add_info
+
+    target = make_case()
+    other = make_case(title="另一人反映", reporter=Reporter(name="王五", phone="13800005555"))
+    case_add_info(case_id=other.pk, text="王五的补充：家庭住址某某路8号")
+    act(client_for(people.clerk_a), other, "merge", into=target.number, reason="同一事项")
+    public = Client()  # the target's reporter, with its query code
+    public.post("/track/", {"number": target.number, "code": target.query_code})
+    html = public.get(f"/track/{target.number}/").content.decode()
+    assert f"案件 {other.number} 并入本案" in html  # that a duplicate came is said
+    assert "王五的补充" not in html
+    own = CaseEvent.objects.filter(case=target, public=True).count()
+    assert html.count('<li class="list-group-item">') == own
+
+
 def test_a_case_cannot_be_merged_into_itself_or_a_settled_case(
     client_for, make_case, people: Personas
 ) -> None:
