@@ -143,6 +143,9 @@ def test_the_workspace_is_the_task_force_s(
         section = html[html.index('data-testid="triage-result"') :]
         assert str(cause) in section[:2000]
         assert "一般（" in section[:2000]
+    # The case's clocks name the department whose work order each one times.
+    case_page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="clock-sign">区人社局 部门签收' in case_page
 
 
 def test_a_tier_left_unchosen_is_the_cause_s_own(
