@@ -92,6 +92,9 @@ def _detail(event: CaseEvent, *, public: bool) -> str:
         parts.append(_("合并到案件 %(number)s") % {"number": payload.get("into", "")})
     elif event.kind == "merged_in":
         parts.append(_("案件 %(number)s 并入本案") % {"number": payload.get("source", "")})
+    elif event.kind == "register" and payload.get("import") and not public:
+        # Registered by an import: the time is the source's, the actor the one who imported.
+        parts.append(_("批量导入，来源编号 %(ref)s") % {"ref": payload.get("source", "")})
     elif event.kind == "info_added" and payload.get("files"):
         parts.append(_("附件 %(n)s 个") % {"n": payload["files"]})
     if event.reason and not (public and event.kind == "send_to_triage"):

@@ -196,6 +196,10 @@ def test_the_page_imports_and_shows_the_report(  # type: ignore[no-untyped-def]
     assert response.url == f"/imports/{job.pk}/"
     detail = client.get(response.url).content.decode()
     assert "不是有效的手机或固定电话号码" in detail
+    imported = Case.objects.filter(source_ref__isnull=False).first()
+    assert imported is not None
+    history = client.get(f"/cases/{imported.pk}/").content.decode()
+    assert f"批量导入，来源编号 {imported.source_ref}" in history
     assert "100%" in detail
     report = client.get(f"/imports/{job.pk}/report.csv")
     assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1].startswith("4,")

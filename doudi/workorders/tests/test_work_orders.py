@@ -169,7 +169,10 @@ def test_an_extension_must_be_asked_before_the_deadline(dispatched, people: Pers
         )
     with time_machine.travel(at("2026-02-25 09:00"), tick=False):
         extension = actions.work_order_request_extension(
-            actor=people.handler_x, work_order_id=order.pk, working_days=3, reason="需调取历史档案。"
+            actor=people.handler_x,
+            work_order_id=order.pk,
+            working_days=3,
+            reason="需调取历史档案。",
         )
         assert local(extension.new_due) == "2026-03-02 23:59"  # 02-28 is a make-up Saturday
         actions.work_order_decide_extension(
