@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from doudi.cases import actions, selectors
 from doudi.cases.forms import AddInfoForm, IntakeForm, TrackForm, WithdrawForm
 from doudi.cases.models import Case, Channel
-from doudi.cases.presenters import present_timeline
+from doudi.cases.presenters import present_timeline, triage_by
 from doudi.cases.workflow import MOVES, DomainError
 from doudi.core import ratelimit
 from doudi.directory.models import Centre, ServiceItem, Window
@@ -86,7 +86,7 @@ def done(request: HttpRequest, number: str) -> HttpResponse:
     case = _tracked(request, number)
     if case is None:
         return _ask_for_code(request, number)
-    return render(request, "public/done.html", {"case": case})
+    return render(request, "public/done.html", {"case": case, "triage_by": triage_by(case)})
 
 
 def track(request: HttpRequest) -> HttpResponse:

@@ -20,7 +20,7 @@ from doudi.cases import actions, selectors
 from doudi.cases.access import access_case, may_act, may_unmask
 from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case, Channel
-from doudi.cases.presenters import present_case, present_timeline
+from doudi.cases.presenters import present_case, present_timeline, triage_by
 from doudi.cases.workflow import MOVES, DomainError, State, moves_from
 from doudi.core.feedback import form_errors_to_messages, keep_typed, take_typed
 from doudi.deadlines.selectors import case_clocks
@@ -177,6 +177,7 @@ def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "view": present_case(case, unmasked=None),
         "public_url": settings.DOUDI_PUBLIC_URL.rstrip("/"),
+        "triage_by": triage_by(case),
     }
     return render(request, "cases/receipt.html", context)
 

@@ -15,6 +15,9 @@ def test_the_login_page_is_in_chinese(client: Client, db: None) -> None:
     html = client.get("/accounts/login/").content.decode()
     assert "工作人员登录" in html
     assert "用户名" in html
+    # The centre's address opens this page: a member of the public finds their pages from it.
+    assert 'href="/report/"' in html
+    assert 'href="/track/"' in html
 
 
 def test_a_user_signs_in_and_lands_on_their_home(client: Client, people: Personas) -> None:

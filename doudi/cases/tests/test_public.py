@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time_machine
 from django.test import Client
 
 from doudi.cases.models import Case, CaseEvent
 from doudi.cases.tests.conftest import intake_post
-from doudi.conftest import Org, Personas
+from doudi.conftest import Org, Personas, at
 
 
 def report(client: Client, org: Org, **overrides: object):  # type: ignore[no-untyped-def]
@@ -31,7 +32,14 @@ def test_a_reporter_submits_online_and_gets_a_receipt(client: Client, org: Org) 
     assert CaseEvent.objects.get(case=case).by_reporter
     html = client.get(response["Location"]).content.decode()
     assert case.query_code in html
-    assert "下一个工作日12:00前" in html
+
+
+def test_the_receipt_names_the_next_working_day(client: Client, org: Org) -> None:
+    # Friday 2026-02-13: the next working day is the make-up Saturday before the Spring Festival.
+    with time_machine.travel(at("2026-02-13 16:00"), tick=False):
+        response = report(client, org)
+        html = client.get(response["Location"]).content.decode()
+    assert "工作专班在下一个工作日（2月14日，星期六）12:00前完成分类" in html
 
 
 def test_a_report_through_the_window_code_records_the_qr_channel(client: Client, org: Org) -> None:
