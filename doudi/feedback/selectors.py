@@ -80,6 +80,13 @@ def window_for_rating(code: str) -> Window | None:
     )
 
 
+def open_visit(case: Case) -> ReturnVisit | None:
+    """The case's return visit still waiting for the reporter's rating, if any."""
+    return (
+        ReturnVisit.objects.filter(case=case, outcome=VisitOutcome.OPEN).order_by("-round").first()
+    )
+
+
 def case_ratings(case: Case) -> list[Rating]:
     return list(case.ratings.order_by("rated_at"))
 

@@ -233,3 +233,17 @@ def test_only_supervisors_log_visit_attempts(answered: Case, people: Personas) -
             actor=people.taskforce_a, visit_id=visit_of(answered).pk, method="phone", reached=False
         )
     assert not visit_of(answered).attempts.exists()
+
+
+def test_the_tracking_page_offers_the_rating_while_the_visit_waits(answered: Case, client) -> None:  # type: ignore[no-untyped-def]
+    client.post("/track/", {"number": answered.number, "code": answered.query_code})
+    html = client.get(f"/track/{answered.number}/").content.decode()
+    assert 'data-testid="rate-answer"' in html
+    link = re.search(r'href="(/rate/[^"]+/)"', html)
+    assert link is not None
+    response = client.post(link.group(1), {"solved": "1", "level": "5"})
+    assert response.status_code == 302
+    assert Rating.objects.filter(case=answered, source="reporter").exists()
+    # Rated: the visit is over, and the page no longer asks.
+    html = client.get(f"/track/{answered.number}/").content.decode()
+    assert 'data-testid="rate-answer"' not in html
