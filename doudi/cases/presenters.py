@@ -28,6 +28,28 @@ EVENT_LABELS = {
     "anonymised": gettext_lazy("个人信息已按保存期限删除"),
 }
 
+# What the reporter reads instead of the task force's words for its own steps.
+PUBLIC_EVENT_LABELS = {
+    "send_to_triage": gettext_lazy("转交工作专班"),
+    "dispatch": gettext_lazy("交负责部门办理"),
+    "start": gettext_lazy("负责部门已接收"),
+    "await_review": gettext_lazy("负责部门已答复，工作专班审核"),
+    "accept": gettext_lazy("审核通过，答复您"),
+    "rework": gettext_lazy("工作专班要求部门重新办理"),
+    "back_to_triage": gettext_lazy("工作专班重新安排"),
+}
+PUBLIC_STATE_LABELS = {
+    State.TRIAGE: gettext_lazy("工作专班处理中"),
+    State.DISPATCHED: gettext_lazy("已交负责部门"),
+    State.REVIEW: gettext_lazy("工作专班审核中"),
+}
+
+
+def state_label(state: str, *, public: bool) -> str:
+    if public and state in PUBLIC_STATE_LABELS:
+        return str(PUBLIC_STATE_LABELS[State(state)])
+    return str(State(state).label) if state in State.values else ""
+
 
 @dataclass(frozen=True)
 class PersonalData:
@@ -123,10 +145,13 @@ def present_timeline(
         entries.append(
             TimelineEntry(
                 at=event.at,
-                label=str(EVENT_LABELS.get(event.kind, event.kind)),
+                label=str(
+                    (public and PUBLIC_EVENT_LABELS.get(event.kind))
+                    or EVENT_LABELS.get(event.kind, event.kind)
+                ),
                 who=_who(event, public=public),
                 detail=_detail(event, public=public),
-                state_label=str(State(to_state).label) if to_state in State.values else "",
+                state_label=state_label(to_state, public=public),
                 other_case=event.case.number
                 if case is not None and event.case_id != case.pk
                 else "",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from doudi.cases import actions, selectors
 from doudi.cases.forms import AddInfoForm, IntakeForm, TrackForm, WithdrawForm
 from doudi.cases.models import Case, Channel
-from doudi.cases.presenters import present_timeline, triage_by
+from doudi.cases.presenters import present_timeline, state_label, triage_by
 from doudi.cases.workflow import MOVES, DomainError
 from doudi.core import ratelimit
 from doudi.directory.models import Centre, ServiceItem, Window
@@ -133,6 +133,7 @@ def _case_page(
         "case": case,
         "timeline": present_timeline(selectors.timeline(case, public=True), public=True),
         "info_form": info_form,
+        "state_label": state_label(case.state, public=True),
         "withdraw_form": WithdrawForm(),
         "can_withdraw": case.state in MOVES["withdraw"].sources,
         "can_add_info": case.state not in {"withdrawn", "merged", "closed"},

@@ -69,7 +69,10 @@ def test_tracking_with_the_query_code_shows_a_public_safe_timeline(
     response = reporter.post("/track/", {"number": case.number, "code": case.query_code.lower()})
     assert response["Location"] == f"/track/{case.number}/"
     html = reporter.get(response["Location"]).content.decode()
-    assert "待分拣" in html
+    # The task force's steps in the reporter's words, not its own ("转专班分拣 → 待分拣").
+    assert "<strong>转交工作专班</strong> → 工作专班处理中" in html
+    assert '<strong data-testid="public-state">工作专班处理中</strong>' in html
+    assert "待分拣" not in html
     assert "工作人员" in html
     assert people.clerk_a.username not in html
     assert "内部备注" not in html
