@@ -30,12 +30,16 @@ class FilterForm(forms.Form):
     start = forms.DateField(
         label=_("开始日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        ),
     )
     end = forms.DateField(
         label=_("结束日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        ),
     )
     centre = forms.ModelChoiceField(
         label=_("中心"), queryset=Centre.objects.none(), required=False, empty_label=_("全部中心")

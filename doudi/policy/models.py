@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.models import Case
 from doudi.directory.models import Centre, Department
-from doudi.policy.workflow import IssueState, LinkKind
+from doudi.policy.workflow import ISSUE_MOVES, IssueState, LinkKind
 
 
 class PolicyIssue(models.Model):
@@ -101,6 +101,15 @@ class PolicyIssueCase(models.Model):
         return f"{self.issue_id} {self.case_id} {self.kind}"
 
 
+# The issue's events that are not moves of its workflow.
+ISSUE_EVENT_LABELS = {
+    "promote": _("列为政策问题"),
+    "update": _("修改"),
+    "link": _("关联案件"),
+    "recurrence": _("发现复发案件"),
+}
+
+
 class PolicyIssueEvent(models.Model):
     issue = models.ForeignKey(PolicyIssue, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=16)
@@ -119,3 +128,15 @@ class PolicyIssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        """What happened, in words (the log showed "promote → open")."""
+        move = ISSUE_MOVES.get(self.kind)
+        if move is not None:
+            return str(move.label)
+        return str(ISSUE_EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def to_state_label(self) -> str:
+        return str(IssueState(self.to_state).label) if self.to_state in IssueState.values else ""

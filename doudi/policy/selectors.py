@@ -120,20 +120,31 @@ class ClusterRow:
     cluster: Cluster
     cases: list[Case]  # the most central first, TITLES of them
     case_ids: str  # every case of the cluster, comma-separated, for the promote form
+    # Issues already tracking some of the cluster's cases: promoting it again would repeat them.
+    issues: list[PolicyIssue]
 
 
 def cluster_rows(clusters: Sequence[Cluster]) -> list[ClusterRow]:
-    """The clusters with the cases whose titles are shown, in one query."""
+    """The clusters with the cases whose titles are shown, and the issues that already hold
+    any of their cases: two queries."""
     wanted = {key for c in clusters for key in c.keys[:TITLES]}
     cases = Case.objects.only("pk", "number", "title", "state", "registered_at").in_bulk(wanted)
-    return [
-        ClusterRow(
-            cluster=c,
-            cases=[cases[key] for key in c.keys[:TITLES] if key in cases],
-            case_ids=",".join(str(key) for key in c.keys),
+    every = {key for c in clusters for key in c.keys}
+    tracked: dict[int, list[PolicyIssue]] = {}
+    for link in PolicyIssueCase.objects.filter(case_id__in=every).select_related("issue"):
+        tracked.setdefault(link.case_id, []).append(link.issue)
+    rows = []
+    for c in clusters:
+        issues = {issue.pk: issue for key in c.keys for issue in tracked.get(key, [])}
+        rows.append(
+            ClusterRow(
+                cluster=c,
+                cases=[cases[key] for key in c.keys[:TITLES] if key in cases],
+                case_ids=",".join(str(key) for key in c.keys),
+                issues=sorted(issues.values(), key=lambda issue: issue.pk),
+            )
         )
-        for c in clusters
-    ]
+    return rows
 
 
 def background_documents(centre: Centre, *, exclude: Sequence[int]) -> list[Document]:

@@ -3,6 +3,7 @@ one, moving an issue, and a later case flagged as a recurrence of a closed issue
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -115,6 +116,9 @@ def test_the_task_force_sees_its_centres_clusters_with_titles_linking_to_the_cas
     for case in cases["b"]:
         assert case.number not in html
     assert reverse("policy:problems") in html  # in the task force's navigation
+    # The period's dates as a date input takes them (ISO), not the locale's 2026/10/30.
+    assert re.search(r'name="start" value="\d{4}-\d{2}-\d{2}"', html)
+    assert re.search(r'name="end" value="\d{4}-\d{2}-\d{2}"', html)
 
 
 @pytest.mark.parametrize("role", ["clerk_a", "handler_x", "supervisor_a", "leader_a", "admin"])
@@ -176,6 +180,10 @@ def test_promoting_a_cluster_creates_an_issue_with_its_cases_linked_and_an_event
     assert (event.kind, event.actor, event.payload) == ("promote", people.taskforce_a, {"cases": 3})
     page = client.get(reverse("policy:issue", args=[issue.pk])).content.decode()
     assert all(c.number in page for c in cases["parking"])
+    # The cluster's row now says it is tracked, so that nobody promotes it a second time.
+    problems = client.get(reverse("policy:problems")).content.decode()
+    assert 'data-testid="tracked-issue"' in problems
+    assert f"已跟踪：{issue.title}（待研究）" in problems
 
 
 @pytest.mark.parametrize(
@@ -262,6 +270,13 @@ def test_an_issue_is_started_closed_with_a_reason_and_reopened_each_with_an_even
         ("reopen", "closed", "in_progress"),
     ]
     assert client.post(reverse("policy:issue_move", args=[issue.pk, "bogus"])).status_code == 404
+    # The page's log in words, not the codes above.
+    html = client.get(reverse("policy:issue", args=[issue.pk])).content.decode()
+    log = html[html.index('data-testid="issue-events"') :]
+    assert "列为政策问题 → " in log
+    assert "重新推进 → " in log
+    assert "promote" not in log
+    assert "in_progress" not in log
 
 
 @pytest.fixture
