@@ -230,7 +230,15 @@ def _running(user: AnyUser, f: Filters) -> QuerySet[Clock]:
     # The running clocks are a few thousand among millions that stopped: picked first, in a
     # subquery, so that SQLite's planner (no histograms) starts from them, not from the cases.
     running = Clock.objects.filter(state__in=RUNNING_STATES).values("pk")
-    return Clock.objects.filter(case_q(user, f, "case__"), pk__in=running)
+    return Clock.objects.filter(case_q(user, f, "case__"), _own_clocks_q(user, f), pk__in=running)
+
+
+def _own_clocks_q(user: AnyUser, filters: Filters) -> Q:
+    """A work order's clocks count for its own department only (as its other figures do); a
+    case's own clocks (triage, return visit, a 差评's) for every reader of the case."""
+    own = _own_orders_q(user, filters, "work_order__")
+    # (An empty Q would drop out of the OR, leaving only the case's clocks: no narrowing then.)
+    return Q(work_order__isnull=True) | own if own else Q()
 
 
 SPECS: tuple[Spec, ...] = (
@@ -720,7 +728,10 @@ def _running_in(user: AnyUser, filters: Filters, scope: RollupScope | None) -> Q
         case_id=OuterRef("case_id"), department=scope.department
     )
     return Clock.objects.filter(
-        _plain_filters_q(filters, scope, "case__"), Exists(concerned), pk__in=running
+        _plain_filters_q(filters, scope, "case__"),
+        Exists(concerned),
+        _own_clocks_q(user, filters),
+        pk__in=running,
     )
 
 

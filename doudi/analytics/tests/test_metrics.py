@@ -23,7 +23,7 @@ import time_machine
 from django.test import Client
 
 from doudi.analytics import rollup
-from doudi.analytics.selectors import Filters, drill_cases, metrics
+from doudi.analytics.selectors import Filters, drill_cases, metrics, overdue_list
 from doudi.cases.actions import (
     Intake,
     Reporter,
@@ -33,6 +33,7 @@ from doudi.cases.actions import (
 )
 from doudi.cases.models import Case
 from doudi.conftest import Org, Personas, at
+from doudi.deadlines.models import Clock
 from doudi.feedback.actions import Scores, rating_submit, visit_conclude
 from doudi.feedback.models import ReturnVisit
 from doudi.lib.periods import Period
@@ -278,3 +279,22 @@ def test_rankings_need_a_sample_and_name_model_windows(
     assert 'data-testid="model-window"' in html
     assert "样本不足" in html
     assert "满意率不低于 40%" in html  # the bar of 0.40, as people read it
+
+
+def test_a_department_s_overdue_clocks_are_its_own_work_orders(
+    dispatched, people: Personas
+) -> None:
+    from doudi.deadlines.actions import sweep
+
+    case = dispatched(departments=("X", "Y"))  # a sign-for clock at each department
+    with time_machine.travel(at("2026-02-14 09:00"), tick=False):
+        sweep()
+        centre = metrics(people.leader_a, Filters(period=MARCH))["overdue_now"].value
+        own = metrics(people.leader_x, Filters(period=MARCH))["overdue_now"].value
+        listed = overdue_list(people.leader_x, Filters(period=MARCH))
+    late = Clock.objects.filter(case=case, state="overdue")
+    assert late.count() == 2
+    assert centre == 2
+    # Department X reads the case (its service item), but Y's late sign-for is not X's.
+    assert own == 1
+    assert [c.work_order.department.code for c in listed] == ["X"]
