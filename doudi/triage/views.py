@@ -85,10 +85,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 "lead": windows[0].department_id if windows else None,
             }
         else:
-            # A confident suggestion fills its field; else the lead is the service item's
-            # department (the rule) and the cause is left for the task force to choose.
-            if case.service_item is not None:
-                initial["lead"] = case.service_item.department_id
+            # A confident suggestion fills its field, but the lead of a case that names its
+            # service item is the item's department: the catalogue says who handles the
+            # matter, and a model learnt from few cases must not overrule it (the suggestion
+            # is still offered beside the field). The cause is left to the task force unless
+            # suggested with confidence.
             for field, target in _SUGGESTED_FIELDS.items():
                 best = [
                     s
@@ -97,6 +98,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 ]
                 if best:
                     initial[field] = best[0].value
+            if case.service_item is not None:
+                initial["lead"] = case.service_item.department_id
         form = TriageForm(initial=initial, departments=_departments(user), prefix=f"c{case.pk}")
         for name, options in choices.items():
             form.fields[name].widget.choices = options

@@ -3,6 +3,8 @@ cases, the task force's choice kept, the nightly retraining and the sweep for mi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -152,6 +154,25 @@ def test_settled_cases_teach_the_routing_and_the_choice_is_kept(
     listing = client_for(people.admin).get("/admin/triage/routingmodel/").content.decode()
     assert "0/1 (0%)" in listing  # department: X suggested, Y chosen
     assert "1/1 (100%)" in listing  # cause and tier taken
+
+
+def test_a_case_s_service_item_names_its_lead_over_the_model(
+    org: Org, people: Personas, client_for, immediate_huey, django_capture_on_commit_callbacks
+) -> None:
+    settle(org, people, 12)
+    routing_train()
+    # The pension text the model sends to X, but the case names Y's service item.
+    with django_capture_on_commit_callbacks(execute=True):
+        case = register(
+            org, people, "退休工资社保卡问题", "养老保险的材料交了又被退回。", org.item_y
+        )
+    suggested = RoutingSuggestion.objects.get(case=case, target="department", rank=1)
+    assert (suggested.label, suggested.confidence >= 0.5) == ("X", True)
+    page = client_for(people.taskforce_a).get("/triage/").content.decode()
+    lead = re.search(rf'name="c{case.pk}-lead".*?</select>', page, re.S)
+    assert lead is not None
+    assert re.findall(r'<option value="(\d+)" selected>', lead.group()) == [str(org.dept_y.pk)]
+    assert f"区人社局 {round(suggested.confidence * 100)}%" in page  # X is still offered
 
 
 def test_the_nightly_retraining_waits_for_enough_new_answers(
