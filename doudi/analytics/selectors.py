@@ -850,6 +850,20 @@ def window_ranking(user: AnyUser, filters: Filters) -> list[WindowRow]:
                 qualified=qualified, rate=rate, cases_per_100=per_100, model=model,
             )
         )  # fmt: skip
+    # Windows named by the period's cases (or findings) but not rated in it: listed too, with
+    # no rate, so that "the windows with most cases" holds them (a street centre's windows
+    # are seldom rated).
+    rated = {row.window_id for row in rows}
+    unrated = Window.objects.filter(pk__in=(set(cases) | set(findings)) - rated)
+    for window in unrated.values("pk", "name", "code", "centre__name"):
+        rows.append(
+            WindowRow(
+                window_id=window["pk"], name=window["name"], code=window["code"],
+                centre=window["centre__name"], ratings=0, satisfied=0,
+                cases=cases.get(window["pk"], 0), findings=findings.get(window["pk"], 0),
+                qualified=False, rate=None, cases_per_100=None, model=False,
+            )
+        )  # fmt: skip
     rows.sort(key=lambda r: (not r.qualified, -(r.rate or 0), r.cases_per_100 or 0, r.code))
     return rows
 

@@ -256,6 +256,17 @@ def test_rankings_need_a_sample_and_name_model_windows(
     )
     with time_machine.travel(at("2026-03-07 09:00"), tick=False):
         rating_submit(window=org.window_a_y, event_key="t3", scores=Scores(level=5))
+        # A street centre's window that nobody rated, named by a case.
+        case_register(
+            actor=people.clerk_a,
+            intake=Intake(
+                centre=org.centre_a1,
+                channel="window",
+                title="街道窗口要求另开证明",
+                description="办低保时被要求开具无房证明。",
+                windows=[org.window_a1_x1],
+            ),
+        )
     with time_machine.travel(at("2026-04-01 09:00"), tick=False):
         filters = Filters(period=MARCH)
         windows = {row.code: row for row in window_ranking(people.leader_a, filters)}
@@ -266,6 +277,9 @@ def test_rankings_need_a_sample_and_name_model_windows(
     # Window A-02: one rating, below the sample of two: not ranked, no rate.
     second = windows[org.window_a_y.code]
     assert (second.qualified, second.rate, second.model) == (False, None, False)
+    # The unrated window is listed with its case, unranked: "the windows with most cases".
+    street = windows[org.window_a1_x1.code]
+    assert (street.ratings, street.cases, street.qualified, street.rate) == (0, 1, False, None)
     # Department X answered two work orders in March, one in time; Y none (it disputed).
     x = departments["区人社局"]
     assert (x.answered, x.on_time, x.on_time_rate) == (2, 1, 0.5)
@@ -279,6 +293,8 @@ def test_rankings_need_a_sample_and_name_model_windows(
     assert 'data-testid="model-window"' in html
     assert "样本不足" in html
     assert "满意率不低于 40%" in html  # the bar of 0.40, as people read it
+    most = html[html.index('data-testid="most-cases"') :]
+    assert org.window_a1_x1.code in most[: most.index("</ul>")]
 
 
 def test_a_department_s_overdue_clocks_are_its_own_work_orders(
