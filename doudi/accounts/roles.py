@@ -37,6 +37,8 @@ class Capability(models.TextChoices):
     SUPERVISE = "supervise", _("督办回访")
     APPEAL = "appeal", _("差评与问责申诉")
     DASHBOARD = "dashboard", _("查看统计")
+    # Recurring problems and policy issues, read (acting on them is TRIAGE's).
+    POLICY_VIEW = "policy.view", _("查看疑难杂症")
     DIRECTORY_VIEW = "directory.view", _("查看组织机构")
     DIRECTORY_MANAGE = "directory.manage", _("维护组织机构")
     PERSONAL_DATA = "personal_data.view", _("查看完整个人信息")
@@ -64,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CASE_IMPORT,
             Capability.TRIAGE,
             Capability.DASHBOARD,
+            Capability.POLICY_VIEW,
             Capability.PERSONAL_DATA,
         }
     ),
@@ -75,10 +78,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.SUPERVISE,
             Capability.DASHBOARD,
+            Capability.POLICY_VIEW,
             Capability.PERSONAL_DATA,
         }
     ),
-    Role.LEADER: _STAFF | frozenset({Capability.DASHBOARD}),
+    Role.LEADER: _STAFF | frozenset({Capability.DASHBOARD, Capability.POLICY_VIEW}),
     Role.ADMIN: _STAFF
     | frozenset({Capability.DASHBOARD, Capability.DIRECTORY_MANAGE, Capability.CASE_IMPORT}),
 }

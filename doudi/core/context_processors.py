@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for item in NAVIGATION:
         if item.capability is not None and not user.can(item.capability):
             continue
+        if item.centre_scoped and user.scope_centre_id is None:
+            continue
         url = reverse(item.url_name)
         # The home page is active on "/" alone; a section is active on every page below it.
         active = request.path == url if url == "/" else request.path.startswith(url)

@@ -22,6 +22,8 @@ class NavItem:
     icon: str
     capability: Capability | None = None
     group: str | Promise = ""
+    # Only for users scoped to a centre subtree (the page is about centres).
+    centre_scoped: bool = False
 
 
 SUPERVISION = _("监督评价")
@@ -41,7 +43,8 @@ NAVIGATION: tuple[NavItem, ...] = (
             SUPERVISION),
     NavItem(_("统计"), "analytics:dashboard", "bar-chart-line", Capability.DASHBOARD, ANALYSIS),
     NavItem(_("报告"), "reports:list", "journal-text", Capability.DASHBOARD, ANALYSIS),
-    NavItem(_("疑难杂症"), "policy:problems", "diagram-2", Capability.TRIAGE, ANALYSIS),
+    NavItem(_("疑难杂症"), "policy:problems", "diagram-2", Capability.POLICY_VIEW, ANALYSIS,
+            centre_scoped=True),
     NavItem(_("组织机构"), "directory:index", "diagram-3", Capability.DIRECTORY_VIEW, MANAGEMENT),
     NavItem(_("系统管理"), "admin:index", "gear", Capability.DIRECTORY_MANAGE, MANAGEMENT),
 )  # fmt: skip

@@ -1,5 +1,7 @@
-"""Who may see recurring problems and policy issues: the task force (those who direct the
-work), within their centre subtree. Every other role gets a 404, like a missing issue."""
+"""Who may see recurring problems and policy issues: within their centre subtree, the task
+force (who direct the work, and alone promote, edit and move issues) and the centre's
+supervisors and leaders, who read them (DESIGN: what leaders see). Every other role, and a
+department's reader, gets a 404, like a missing issue."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from doudi.accounts.access import NOTHING, active_user, centre_scope_q, is_global
+from doudi.accounts.access import NOTHING, active_user, centre_scope_q, is_centre_scoped, may
+from doudi.accounts.roles import Capability
 from doudi.directory.models import Centre
 from doudi.policy.models import PolicyIssue
 from doudi.workorders.access import may_direct
@@ -18,8 +21,20 @@ if TYPE_CHECKING:
     from doudi.accounts.models import User
 
 
+def may_read_policy(user: AnyUser) -> bool:
+    return may(user, Capability.POLICY_VIEW) and is_centre_scoped(user)
+
+
+def policy_reader(user: AnyUser) -> User:
+    """The signed-in reader of recurring problems and issues, or a 404."""
+    member = active_user(user)
+    if member is None or not may_read_policy(member):
+        raise Http404
+    return member
+
+
 def policy_member(user: AnyUser) -> User:
-    """The signed-in task force member, or a 404."""
+    """The signed-in task force member, who acts on them, or a 404."""
     member = active_user(user)
     if member is None:
         raise Http404
@@ -29,12 +44,8 @@ def policy_member(user: AnyUser) -> User:
 
 
 def policy_visibility(user: AnyUser) -> Q:
-    if active_user(user) is None:
+    if active_user(user) is None or not may_read_policy(user):
         return NOTHING
-    if not may_direct(user):
-        return NOTHING
-    if is_global(user):
-        return Q()
     return centre_scope_q(user, "centre__")
 
 
@@ -52,6 +63,6 @@ def access_policy_issue(user: AnyUser, issue_id: int) -> PolicyIssue:
 
 def scope_centres(user: AnyUser) -> QuerySet[Centre]:
     """The centres whose recurring problems ``user`` may study (their subtree)."""
-    if active_user(user) is None or not may_direct(user):
+    if active_user(user) is None or not may_read_policy(user):
         return Centre.objects.none()
     return Centre.objects.filter(centre_scope_q(user)).order_by("path")

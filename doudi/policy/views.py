@@ -1,5 +1,6 @@
-"""Recurring problems (疑难杂症) for the task force: the clusters of a period, promoting one to a
-policy issue, the issues' list and page, and the case page's recurrence panel."""
+"""Recurring problems (疑难杂症) for the task force, and to read for a centre's supervisors and
+leaders: the clusters of a period, promoting one to a policy issue, the issues' list and page,
+and the case page's recurrence panel."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.accounts.models import User
 from doudi.accounts.roles import capabilities_of
 from doudi.cases.access import access_case, case_visibility
 from doudi.cases.models import Case
@@ -24,7 +26,9 @@ from doudi.directory.models import Centre
 from doudi.policy import actions, selectors
 from doudi.policy.access import (
     access_policy_issue,
+    may_read_policy,
     policy_member,
+    policy_reader,
     policy_visibility,
     scope_centres,
 )
@@ -37,7 +41,7 @@ from doudi.workorders.access import may_direct
 @login_required
 @require_GET
 def problems(request: HttpRequest) -> HttpResponse:
-    user = policy_member(request.user)
+    user = policy_reader(request.user)
     centres = scope_centres(user)
     form = ProblemsForm(request.GET or None, centres=centres)
     if request.GET and form.is_valid():
@@ -52,7 +56,13 @@ def problems(request: HttpRequest) -> HttpResponse:
             chosen["centre"], chosen["start"], chosen["end"], by=chosen["by"]
         )
         rows = selectors.cluster_rows(found.clusters)
-    context = {"form": form, "rows": rows, "chosen": chosen, "found": found}
+    context = {
+        "form": form,
+        "rows": rows,
+        "chosen": chosen,
+        "found": found,
+        "can_act": may_direct(user),
+    }
     return render(request, "policy/problems.html", context)
 
 
@@ -141,7 +151,7 @@ def promote(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def issue_list(request: HttpRequest) -> HttpResponse:
-    user = policy_member(request.user)
+    user = policy_reader(request.user)
     state = request.GET.get("state", "")
     if state not in IssueState.values:
         state = ""
@@ -150,10 +160,10 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "policy/issues.html", context)
 
 
-def _issue_context(user: object, issue: PolicyIssue) -> dict[str, object]:
+def _issue_context(user: User, issue: PolicyIssue) -> dict[str, object]:
     moves = [
         {"move": move, "form": MoveForm(prefix=move.name)}
-        for move in moves_from(ISSUE_MOVES, issue.state, capabilities_of(user.role))  # type: ignore[attr-defined]
+        for move in moves_from(ISSUE_MOVES, issue.state, capabilities_of(user.role))
     ]
     edit = IssueForm(
         prefix="edit",
@@ -174,13 +184,14 @@ def _issue_context(user: object, issue: PolicyIssue) -> dict[str, object]:
         "moves": moves,
         "edit_form": edit,
         "link_form": LinkForm(prefix="link"),
+        "can_act": may_direct(user),
     }
 
 
 @login_required
 @require_GET
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = policy_member(request.user)
+    user = policy_reader(request.user)
     issue = access_policy_issue(user, pk)
     return render(request, "policy/issue.html", _issue_context(user, issue))
 
@@ -248,7 +259,7 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
     recurrences = selectors.case_recurrences(case)
     linkable: set[int] = set()
-    if recurrences and may_direct(request.user):
+    if recurrences and may_read_policy(request.user):
         issues = PolicyIssue.objects.filter(
             policy_visibility(request.user), pk__in=[r.issue_id for r in recurrences]
         )

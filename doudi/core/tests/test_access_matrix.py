@@ -164,13 +164,13 @@ imports:report                 GET    import     login         login         404
 reports:list                   GET    -          login         login         200           200           200           200           200           200           200           ·
 reports:detail                 GET    report     login         login         404           200/404/200   404           200/404/200   200/404/200   404           200           ·
 reports:file                   GET    report     login         login         404           200/404/200   404           200/404/200   200/404/200   404           200           ·
-# --- recurring problems and policy issues: the task force; "issuelink" links the issue of A to a case of A / B / AY -------------------------------------------------------------------
-policy:problems                GET    -          login         login         404           200           404           404           404           404           404           ·
-policy:problems                GET    problems   login         login         404           200           404           404           404           404           404           ·
+# --- recurring problems and policy issues: the task force acts, a centre's supervisors and leaders read; "issuelink" links the issue of A to a case of A / B / AY -------------------------------------------------------------------
+policy:problems                GET    -          login         login         404           200           404           200           200           404           404           ·
+policy:problems                GET    problems   login         login         404           200           404           200           200           404           404           ·
 policy:promote                 GET    centreq    login         login         404           200/404/200   404           404           404           404           404           ·
 policy:promote                 GET    promote    login         login         404           200           404           404           404           404           404           ·
-policy:issues                  GET    -          login         login         404           200           404           404           404           404           404           ·
-policy:issue                   GET    issue      login         login         404           200/404/200   404           404           404           404           404           ·
+policy:issues                  GET    -          login         login         404           200           404           200           200           404           404           ·
+policy:issue                   GET    issue      login         login         404           200/404/200   404           200/404/200   200/404/200   404           404           ·
 policy:issue_update            POST   issue      login         login         404           302/404/302   404           404           404           404           404           ·
 policy:issue_link              POST   issuelink  login         login         404           302+/302/302+ 404           404           404           404           404           ·
 policy:issue_move              POST   issue      login         login         404           302+/404/302+ 404           404           404           404           404           ·

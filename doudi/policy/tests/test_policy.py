@@ -121,7 +121,7 @@ def test_the_task_force_sees_its_centres_clusters_with_titles_linking_to_the_cas
     assert re.search(r'name="end" value="\d{4}-\d{2}-\d{2}"', html)
 
 
-@pytest.mark.parametrize("role", ["clerk_a", "handler_x", "supervisor_a", "leader_a", "admin"])
+@pytest.mark.parametrize("role", ["clerk_a", "handler_x", "leader_x", "admin"])
 def test_other_roles_get_404_on_every_page(
     client_for: Any, people: Personas, org: Org, cases: dict[str, list[Case]], role: str
 ) -> None:
@@ -155,6 +155,32 @@ def test_another_centres_task_force_sees_nothing_of_centre_a(
     assert issue.title not in client.get(reverse("policy:issues")).content.decode()
     promote = f"{reverse('policy:promote')}?centre={org.centre_a.pk}"
     assert client.get(promote).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["leader_a", "supervisor_a"])
+def test_a_centre_s_leaders_read_the_problems_and_issues_but_do_not_act(
+    client_for: Any, people: Personas, org: Org, cases: dict[str, list[Case]], role: str
+) -> None:
+    issue = make_issue(org, people, cases["parking"])
+    client = client_for(getattr(people, role))
+    problems = client.get(reverse("policy:problems"))
+    assert problems.status_code == 200
+    html = problems.content.decode()
+    assert all(reverse("cases:detail", args=[c.pk]) in html for c in cases["parking"])
+    assert 'data-testid="promote-link"' not in html
+    assert 'href="/policy/"' in client.get(reverse("core:home")).content.decode()  # in the menu
+    assert issue.title in client.get(reverse("policy:issues")).content.decode()
+    page = client.get(reverse("policy:issue", args=[issue.pk])).content.decode()
+    assert issue.title in page
+    assert 'data-testid="issue-edit"' not in page
+    assert 'data-testid="issue-move-' not in page
+    # Acting stays the task force's.
+    promote = f"{reverse('policy:promote')}?centre={org.centre_a.pk}"
+    assert client.get(promote).status_code == 404
+    move = reverse("policy:issue_move", args=[issue.pk, "start"])
+    assert client.post(move, {"start-reason": ""}).status_code == 404
+    issue.refresh_from_db()
+    assert issue.state == IssueState.OPEN
 
 
 # --- promoting a cluster ----------------------------------------------------------------------
