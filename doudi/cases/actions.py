@@ -40,7 +40,7 @@ from doudi.cases.workflow import DomainError, State, guard
 from doudi.core.bulk import insert_objects, save_new
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
-from doudi.deadlines.actions import clock_start, clocks_cancel
+from doudi.deadlines.actions import TRIAGE_WORKING_DAYS, clock_start, clocks_cancel
 from doudi.deadlines.models import ClockKind
 from doudi.lib.idcard import normalise_id_number
 from doudi.lib.masking import scrub_text
@@ -577,7 +577,7 @@ def case_send_to_triage(*, actor: User, case_id: int, note: str = "") -> Case:
             kind=ClockKind.TRIAGE,
             case=case,
             counted_from=case.registered_at,
-            working_days=1,
+            working_days=TRIAGE_WORKING_DAYS,
             at_noon=True,
         )
     return case

@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doudi.cases.models import Case, CaseEvent
 from doudi.cases.workflow import MOVES, State
-from doudi.deadlines.actions import compute_due
 from doudi.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
 from doudi.lib.prose import join_clauses
 
@@ -158,9 +156,3 @@ def present_timeline(
             )
         )
     return entries
-
-
-def triage_by(case: Case) -> datetime:
-    """When the task force's triage of a newly registered case is due: the next working day
-    at 12:00, as its clock will count it (the receipt names the date)."""
-    return timezone.localtime(compute_due(case.registered_at, 1, at_noon=True)[0])

@@ -4,6 +4,8 @@ and tracking a case with its number and query code."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,9 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from doudi.cases import actions, selectors
 from doudi.cases.forms import AddInfoForm, IntakeForm, TrackForm, WithdrawForm
 from doudi.cases.models import Case, Channel
-from doudi.cases.presenters import present_timeline, state_label, triage_by
+from doudi.cases.presenters import present_timeline, state_label
 from doudi.cases.workflow import MOVES, DomainError
 from doudi.core import ratelimit
+from doudi.deadlines.actions import triage_due
 from doudi.directory.models import Centre, ServiceItem, Window
 
 SESSION_KEY = "tracked_cases"
@@ -28,6 +31,22 @@ TRACK_FAILURES_PER_CASE = (10, 60 * 60)
 REPORTS_PER_IP = (20, 60 * 60)
 ADDITIONS_PER_IP = (30, 60 * 60)
 ITEM_LOOKUPS_PER_IP = (600, 10 * 60)  # one per pause in typing; a busy hall shares an address
+
+
+def _tracked_only(
+    view: Callable[[HttpRequest, Case], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A page of one case for the browser that proved it may see it (by its query code); any
+    other browser is sent to the tracking form (``_ask_for_code``)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, number: str) -> HttpResponse:
+        case = _tracked(request, number)
+        if case is None:
+            return _ask_for_code(request, number)
+        return view(request, case)
+
+    return wrapped
 
 
 def window_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -81,12 +100,12 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "public/report.html", {"form": form, "window": window})
 
 
-def done(request: HttpRequest, number: str) -> HttpResponse:
+@_tracked_only
+def done(request: HttpRequest, case: Case) -> HttpResponse:
     """The reporter's receipt, shown once to the browser that submitted (or tracked) it."""
-    case = _tracked(request, number)
-    if case is None:
-        return _ask_for_code(request, number)
-    return render(request, "public/done.html", {"case": case, "triage_by": triage_by(case)})
+    return render(
+        request, "public/done.html", {"case": case, "triage_by": triage_due(case.registered_at)}
+    )
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -119,10 +138,8 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "public/track.html", {"form": form})
 
 
-def tracked_case(request: HttpRequest, number: str) -> HttpResponse:
-    case = _tracked(request, number)
-    if case is None:
-        return _ask_for_code(request, number)
+@_tracked_only
+def tracked_case(request: HttpRequest, case: Case) -> HttpResponse:
     return _case_page(request, case, AddInfoForm())
 
 
@@ -143,10 +160,8 @@ def _case_page(
 
 @require_POST
 @ratelimit.per_ip("add-info", limit=ADDITIONS_PER_IP[0], period_seconds=ADDITIONS_PER_IP[1])
-def add_info(request: HttpRequest, number: str) -> HttpResponse:
-    case = _tracked(request, number)
-    if case is None:
-        return _ask_for_code(request, number)
+@_tracked_only
+def add_info(request: HttpRequest, case: Case) -> HttpResponse:
     form = AddInfoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -165,10 +180,8 @@ def add_info(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-def withdraw(request: HttpRequest, number: str) -> HttpResponse:
-    case = _tracked(request, number)
-    if case is None:
-        return _ask_for_code(request, number)
+@_tracked_only
+def withdraw(request: HttpRequest, case: Case) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:

@@ -20,9 +20,10 @@ from doudi.cases import actions, selectors
 from doudi.cases.access import access_case, may_act, may_unmask
 from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case, Channel
-from doudi.cases.presenters import present_case, present_timeline, triage_by
+from doudi.cases.presenters import present_case, present_timeline
 from doudi.cases.workflow import MOVES, DomainError, State, moves_from
 from doudi.core.feedback import form_errors_to_messages, keep_typed, take_typed
+from doudi.deadlines.actions import triage_due
 from doudi.deadlines.selectors import case_clocks
 from doudi.directory.selectors import (
     visible_centres,
@@ -104,16 +105,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _member(request)
     case = access_case(user, pk)
     capabilities = capabilities_of(user.role)
-    kept = take_typed(request, f"case:{case.pk}")  # a refused move: shown again as typed
-    moves = [
-        (
-            move,
-            MOVE_FORMS[move.name](kept[1], prefix=move.name)
-            if kept is not None and kept[0] == move.name
-            else MOVE_FORMS[move.name](prefix=move.name),
-        )
-        for move in moves_from(case.state, capabilities)
-    ]
+    # A refused move comes back as typed (bound: with its errors); the others empty.
+    kept_move, kept_data = take_typed(request, f"case:{case.pk}") or ("", None)
+    moves = []
+    for move in moves_from(case.state, capabilities):
+        data = kept_data if move.name == kept_move else None
+        moves.append((move, MOVE_FORMS[move.name](data, prefix=move.name)))
     context: dict[str, Any] = {
         "case": case,
         "view": present_case(case, unmasked=None),
@@ -177,7 +174,7 @@ def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "view": present_case(case, unmasked=None),
         "public_url": settings.DOUDI_PUBLIC_URL.rstrip("/"),
-        "triage_by": triage_by(case),
+        "triage_by": triage_due(case.registered_at),
     }
     return render(request, "cases/receipt.html", context)
 

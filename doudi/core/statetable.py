@@ -28,6 +28,15 @@ def table(*moves: TableMove) -> dict[str, TableMove]:
     return {move.name: move for move in moves}
 
 
+def event_label(
+    moves: Mapping[str, TableMove], kind: str, others: Mapping[str, str | Promise]
+) -> str:
+    """What an event of the record's log says in words: its move's label, else the label of
+    one of the ``others`` (events that are not moves), else its kind."""
+    move = moves.get(kind)
+    return str(move.label if move is not None else others.get(kind, kind))
+
+
 def guard(
     moves: Mapping[str, TableMove],
     name: str,

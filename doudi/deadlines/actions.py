@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 DUE_SOON_WINDOW = timedelta(hours=24)
 SWEEP_BATCH = 2000
 NOON = time(12, 0)  # the triage clock: work orders out by 12:00 of the next working day
+TRIAGE_WORKING_DAYS = 1
 
 
 def compute_due(
@@ -39,6 +40,11 @@ def compute_due(
         timezone.localtime(counted_from), working_days, due_time=NOON if at_noon else None
     )
     return deadline.due, deadline.provisional
+
+
+def triage_due(registered_at: datetime) -> datetime:
+    """When the triage clock of a case registered then falls due (the receipt names it)."""
+    return compute_due(registered_at, TRIAGE_WORKING_DAYS, at_noon=True)[0]
 
 
 def _soon(due: datetime, started: datetime) -> datetime:

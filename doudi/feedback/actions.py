@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,8 +213,7 @@ def _void_rectification(case: Case, *, actor: User, reason: str) -> None:
 
 
 def _rating_url(case: Case, round_: int) -> str:
-    token = tokens.case_link_token(case.pk, round_)
-    path = reverse("feedback_public:case_rating", args=[token])
+    path = tokens.case_rating_path(case.pk, round_)
     return f"{settings.DOUDI_PUBLIC_URL.rstrip('/')}{path}"
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.models import Case
 from doudi.core.crypto import EncryptedTextField
+from doudi.core.statetable import event_label
 from doudi.directory.models import Centre, Staff, Window
 from doudi.feedback.workflow import (
     BAD_LEVELS,
@@ -112,11 +113,7 @@ class RatingEvent(models.Model):
 
     @property
     def kind_label(self) -> str:
-        """What happened, in words: the move's name, or the rating's arrival."""
-        move = RATING_MOVES.get(self.kind)
-        if move is not None:
-            return str(move.label)
-        return str(_("收到评价")) if self.kind == "submit" else self.kind
+        return event_label(RATING_MOVES, self.kind, {"submit": _("收到评价")})
 
     @property
     def to_state_label(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.core import signing
+from django.urls import reverse
 
 WINDOW_SALT = "doudi.feedback.window-rating"
 CASE_SALT = "doudi.feedback.case-rating"
@@ -39,6 +40,11 @@ def read_window_token(token: str, *, window_id: int) -> str:
 
 def case_link_token(case_id: int, round_: int) -> str:
     return signing.dumps({"c": case_id, "r": round_}, salt=CASE_SALT)
+
+
+def case_rating_path(case_id: int, round_: int) -> str:
+    """The reporter's rating page of this case's return-visit round (the SMS link's path)."""
+    return reverse("feedback_public:case_rating", args=[case_link_token(case_id, round_)])
 
 
 def read_case_link_token(token: str) -> tuple[int, int]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 def may_read_policy(user: AnyUser) -> bool:
+    """An active user holding POLICY_VIEW, scoped to a centre (the clusters are a centre's)."""
     return may(user, Capability.POLICY_VIEW) and is_centre_scoped(user)
 
 
@@ -44,7 +45,7 @@ def policy_member(user: AnyUser) -> User:
 
 
 def policy_visibility(user: AnyUser) -> Q:
-    if active_user(user) is None or not may_read_policy(user):
+    if not may_read_policy(user):
         return NOTHING
     return centre_scope_q(user, "centre__")
 
@@ -63,6 +64,6 @@ def access_policy_issue(user: AnyUser, issue_id: int) -> PolicyIssue:
 
 def scope_centres(user: AnyUser) -> QuerySet[Centre]:
     """The centres whose recurring problems ``user`` may study (their subtree)."""
-    if active_user(user) is None or not may_read_policy(user):
+    if not may_read_policy(user):
         return Centre.objects.none()
     return Centre.objects.filter(centre_scope_q(user)).order_by("path")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.cases.models import Case
+from doudi.core.statetable import event_label
 from doudi.directory.models import Centre, Department
 from doudi.policy.workflow import ISSUE_MOVES, IssueState, LinkKind
 
@@ -131,11 +132,7 @@ class PolicyIssueEvent(models.Model):
 
     @property
     def kind_label(self) -> str:
-        """What happened, in words (the log showed "promote → open")."""
-        move = ISSUE_MOVES.get(self.kind)
-        if move is not None:
-            return str(move.label)
-        return str(ISSUE_EVENT_LABELS.get(self.kind, self.kind))
+        return event_label(ISSUE_MOVES, self.kind, ISSUE_EVENT_LABELS)
 
     @property
     def to_state_label(self) -> str:

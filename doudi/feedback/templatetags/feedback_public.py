@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import reverse
 
 from doudi.cases.models import Case
 from doudi.feedback import selectors, tokens
@@ -19,5 +18,4 @@ def reporter_rating_link(case: Case) -> dict[str, Any]:
     visit = selectors.open_visit(case)
     if visit is None:
         return {"url": ""}
-    token = tokens.case_link_token(case.pk, visit.round)
-    return {"url": reverse("feedback_public:case_rating", args=[token])}
+    return {"url": tokens.case_rating_path(case.pk, visit.round)}
