@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from doudi.analytics.rollup import case_key, mark, rating_key
 from doudi.cases.models import Case
+from doudi.core.bulk import rows_created
 from doudi.deadlines.models import Clock
 from doudi.feedback.models import Rating, ReturnVisit
 from doudi.triage.models import Triage
@@ -20,6 +21,10 @@ from doudi.workorders.models import Contact, WorkOrder, WorkOrderEvent
 
 def _case(sender: Any, instance: Case, **kwargs: Any) -> None:
     mark([case_key(instance.pk)])
+
+
+def _cases(sender: Any, instances: list[Case], **kwargs: Any) -> None:
+    mark([case_key(case.pk) for case in instances])
 
 
 def _links(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kw: Any) -> None:
@@ -56,5 +61,6 @@ for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_of_case, sender=model, dispatch_uid=f"rollup-{model.__name__}-{name}")
     for model in _MODELS_OF_A_WORK_ORDER:
         signal.connect(_of_work_order, sender=model, dispatch_uid=f"rollup-{model.__name__}-{name}")
+rows_created.connect(_cases, sender=Case, dispatch_uid="rollup-cases-created")
 for through in (Case.windows.through, Case.staff.through):
     m2m_changed.connect(_links, sender=through, dispatch_uid=f"rollup-{through.__name__}")

@@ -38,7 +38,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from doudi.audit.models import AuditEntry, AuditHead
-from doudi.core.bulk import column, save_new
+from doudi.core.bulk import column, insert_new, rows_created
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -59,17 +59,22 @@ def audit_record(
     object_id: object = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    entry = save_new(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            detail=detail or {},
-        )
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=detail or {},
     )
-    transaction.on_commit(seal_soon, robust=True)
+    _keep([entry])
     return entry
+
+
+def _keep(entries: list[AuditEntry]) -> None:
+    """Write new entries in the caller's transaction; they are sealed into the chain after it
+    commits."""
+    insert_new(entries)
+    transaction.on_commit(seal_soon, robust=True)
 
 
 @dataclass
@@ -118,21 +123,29 @@ def audit_events_of(model: type[Model], *, object_type: str, owner: str) -> None
     an event (reasons, which may quote a reporter) stay in the event table.
     """
 
-    def record(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
-        if not created or raw:
-            return
+    def entry(instance: Any) -> AuditEntry:
         detail = {"event": instance.pk}
         if instance.from_state or instance.to_state:
             detail.update({"from": instance.from_state, "to": instance.to_state})
-        audit_record(
+        return AuditEntry(
             actor=instance.actor,
             action=f"{object_type}.{instance.kind}"[:64],
             object_type=object_type,
-            object_id=getattr(instance, f"{owner}_id"),
+            object_id=str(getattr(instance, f"{owner}_id")),
             detail=detail,
         )
 
+    def record(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
+        if created and not raw:
+            _keep([entry(instance)])
+
+    def record_many(sender: Any, instances: list[Any], **kw: Any) -> None:
+        _keep([entry(instance) for instance in instances])
+
     post_save.connect(record, sender=model, weak=False, dispatch_uid=f"audit-{model._meta.label}")
+    rows_created.connect(
+        record_many, sender=model, weak=False, dispatch_uid=f"audit-many-{model._meta.label}"
+    )
 
 
 def entry_hash(entry: AuditEntry, seq: int, prev_hash: str) -> str:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from doudi.core.bulk import save_new
+from doudi.core.bulk import insert_new, save_new
 from doudi.lib.phone import normalise_phone, phone_kind
 from doudi.notify import backends
 from doudi.notify.models import Notification
@@ -124,6 +124,17 @@ def _kick_delivery() -> None:
     deliver_due_notifications.schedule(delay=delay)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message for the outbox: by ``channel`` to ``to``, from ``template`` and ``context``."""
+
+    channel: str
+    to: str
+    template: str
+    context: dict[str, Any]
+    case_id: int | None = None
+
+
 def notification_enqueue(
     *,
     channel: str,
@@ -139,28 +150,45 @@ def notification_enqueue(
     a landline for SMS). A rollback of the caller's transaction discards the row and the
     delivery. If queueing fails after commit, the periodic sweep still delivers the row.
     """
-    if channel not in Notification.Channel.values:
-        raise ValueError(f"unknown notification channel {channel!r}")
-    if not to or not to.strip():
+    notification = _outbox_row(Notice(channel, to, template, context, case_id))
+    if notification is None:
         return None
-    address = _deliverable_address(channel, to)
-    if address is None:
-        logger.info("notification %s skipped: no %s address it can reach", template, channel)
-        return None
-    message = render_message(template, context, channel=channel)
-    notification = save_new(
-        Notification(
-            channel=channel,
-            recipient=address,
-            template=template,
-            subject=message.subject,
-            body=message.body,
-            case_id=case_id,
-            next_attempt_at=timezone.now(),
-        )
-    )
+    save_new(notification)
     transaction.on_commit(_kick_delivery, robust=True)
     return notification
+
+
+def notifications_enqueue(notices: Iterable[Notice]) -> list[Notification]:
+    """``notification_enqueue`` for several messages, written with one INSERT."""
+    rows = [row for row in map(_outbox_row, notices) if row is not None]
+    if rows:
+        insert_new(rows)
+        transaction.on_commit(_kick_delivery, robust=True)
+    return rows
+
+
+def _outbox_row(notice: Notice) -> Notification | None:
+    """The unsaved outbox row of a notice, or None when no address of its channel can reach."""
+    if notice.channel not in Notification.Channel.values:
+        raise ValueError(f"unknown notification channel {notice.channel!r}")
+    if not notice.to or not notice.to.strip():
+        return None
+    address = _deliverable_address(notice.channel, notice.to)
+    if address is None:
+        logger.info(
+            "notification %s skipped: no %s address it can reach", notice.template, notice.channel
+        )
+        return None
+    message = render_message(notice.template, notice.context, channel=notice.channel)
+    return Notification(
+        channel=notice.channel,
+        recipient=address,
+        template=notice.template,
+        subject=message.subject,
+        body=message.body,
+        case_id=notice.case_id,
+        next_attempt_at=timezone.now(),
+    )
 
 
 def notification_claim(*, notification_id: int, now: datetime | None = None) -> bool:

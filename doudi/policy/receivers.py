@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 
 from doudi.cases.models import Case
 from doudi.cases.signals import cases_imported
+from doudi.core.bulk import rows_created
 from doudi.core.caches import clear_when_changed
 from doudi.lib.ttlcache import TtlCache
 from doudi.policy.models import PolicyIssue
@@ -35,21 +36,28 @@ def _has_closed_issues(path: str, centre: Any) -> bool:
 
 
 def _case_saved(sender: Any, instance: Case, created: bool, raw: bool = False, **kw: Any) -> None:
-    if not created or raw:
-        return
-    # Most centres have no closed issue: no task for them.
-    centre = instance.centre
-    if _has_closed_issues(centre.path, centre):
-        transaction.on_commit(partial(_enqueue, instance.pk), robust=True)
+    if created and not raw:
+        _check_new([instance])
 
 
-def _cases_imported(sender: Any, cases: list[Case], **kwargs: Any) -> None:
+def _check_new(cases: list[Case]) -> None:
     # An imported open case is new to the centre as a registered one is; a settled one is past.
+    # Most centres have no closed issue: no task for them.
     for case in cases:
         if case.is_open and _has_closed_issues(case.centre.path, case.centre):
             transaction.on_commit(partial(_enqueue, case.pk), robust=True)
 
 
+def _cases_imported(sender: Any, cases: list[Case], **kwargs: Any) -> None:
+    _check_new(cases)
+
+
+def _cases_created(sender: Any, instances: list[Case], **kwargs: Any) -> None:
+    """Cases registered together (``core.bulk.insert_new``)."""
+    _check_new(instances)
+
+
 post_save.connect(_case_saved, sender=Case, dispatch_uid="policy-recurrence")
 cases_imported.connect(_cases_imported, dispatch_uid="policy-recurrence-imported")
+rows_created.connect(_cases_created, sender=Case, dispatch_uid="policy-recurrence-created")
 clear_when_changed(_closed_over.clear, PolicyIssue, uid="policy-closed-cache")

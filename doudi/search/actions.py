@@ -265,19 +265,37 @@ def terms_recount() -> None:
 def index_new_cases(cases: Sequence[Case]) -> None:
     """Write the rows of cases created past ``post_save`` (a bulk import) in one insert, and
     count their terms."""
-    rows = [
-        (
-            index_key(case.pk, case.registered_at),
-            case.pk,
-            case.centre_id,
-            case_tokens({name: getattr(case, name) for name in TEXT_FIELDS}),
-            case_reach(case.service_item_id, []),  # new cases: sent nowhere yet
-        )
-        for case in cases
-    ]
+    rows = [_new_row(case) for case in cases]
     insert_rows(CaseIndex, ("id", "case_id", "centre_id", "tokens", "reach"), rows)
     # A row's tokens are distinct already; counted in C, not term by term in Python.
     add_to_terms(dict(Counter(chain.from_iterable(row[3].split() for row in rows))))
+
+
+def index_registered(cases: Sequence[Case]) -> None:
+    """Write the rows of cases registered together (``core.bulk.insert_new``) in their
+    transaction, with one statement; count their terms once it commits, as ``index_case``
+    counts one case's."""
+    rows = [_new_row(case) for case in cases]
+    upsert_rows(
+        CaseIndex,
+        [dict(zip(("id", "case", "centre", "tokens", "reach"), row, strict=True)) for row in rows],
+        unique=["case"],
+        update=["tokens", "centre", "reach"],
+    )
+    terms = dict(Counter(chain.from_iterable(row[3].split() for row in rows)))
+    count = partial(queue_terms, terms)
+    transaction.on_commit(partial(_unless_recounted, _rebuilds(), count), robust=True)
+
+
+def _new_row(case: Case) -> tuple[Any, ...]:
+    """A new case's index row: id, case, centre, tokens and reach (sent nowhere yet)."""
+    return (
+        index_key(case.pk, case.registered_at),
+        case.pk,
+        case.centre_id,
+        case_tokens({name: getattr(case, name) for name in TEXT_FIELDS}),
+        case_reach(case.service_item_id, []),
+    )
 
 
 def _batches(progress: Callable[[int, int], None] | None) -> Iterator[list[tuple[Any, ...]]]:

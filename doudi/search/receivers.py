@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models.signals import post_save
 
 from doudi.cases.models import Case
-from doudi.search.actions import INDEXED_FIELDS, index_case
+from doudi.core.bulk import rows_created
+from doudi.search.actions import INDEXED_FIELDS, index_case, index_registered
 
 
 def _case_saved(
@@ -18,4 +19,9 @@ def _case_saved(
         index_case(instance, created=created)
 
 
+def _cases_created(sender: Any, instances: list[Case], **kwargs: Any) -> None:
+    index_registered(instances)
+
+
 post_save.connect(_case_saved, sender=Case, dispatch_uid="search-case-save")
+rows_created.connect(_cases_created, sender=Case, dispatch_uid="search-cases-created")
