@@ -33,6 +33,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from doudi.core.management.commands.serve import WEB_THREADS, WEB_WORKERS
+
 ROOT = Path(__file__).resolve().parent.parent
 DOUDI = [sys.executable, "-m", "doudi"]
 
@@ -274,8 +276,8 @@ def main() -> None:
         "task_queue": "redis" if args.redis_url else "sqlite",
         "connections": args.connections,
         "seconds": args.seconds,
-        "web_workers": int(env.get("DOUDI_WEB_WORKERS", 2)),
-        "web_threads": int(env.get("DOUDI_WEB_THREADS", 4)),
+        "web_workers": int(env.get("DOUDI_WEB_WORKERS", WEB_WORKERS)),
+        "web_threads": int(env.get("DOUDI_WEB_THREADS", WEB_THREADS)),
         "create": create,
         "cases_stored_by_the_api": int(count),
         "list_first_page": listing,

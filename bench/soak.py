@@ -70,6 +70,7 @@ from bench.api_load import (  # noqa: E402
     wait_for_server,
 )
 from bench.casetext import CaseText  # noqa: E402
+from doudi.core.management.commands.serve import WEB_THREADS, WEB_WORKERS  # noqa: E402
 
 PASSWORD = "doudi-demo-2026"  # noqa: S105 - the demo users' published password
 POLLS = {
@@ -721,8 +722,8 @@ def main() -> None:
         "poll_seconds": args.poll_seconds,
         "text": "fixed (bench/api_post.lua)" if args.fixed_text else "varied (bench/casetext.py)",
         "polled": {reader: list(paths) for reader, paths in POLLS.items()},
-        "web_workers": int(env.get("DOUDI_WEB_WORKERS", 2)),
-        "web_threads": int(env.get("DOUDI_WEB_THREADS", 4)),
+        "web_workers": int(env.get("DOUDI_WEB_WORKERS", WEB_WORKERS)),
+        "web_threads": int(env.get("DOUDI_WEB_THREADS", WEB_THREADS)),
         "task_worker_threads": int(env.get("DOUDI_WORKERS", 2)),
         "max_connections": args.connections,
         "machine": f"{os.cpu_count()} cores",
