@@ -18,7 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from doudi.core.bulk import insert_new, save_new
+from doudi.core.bulk import insert_new
 from doudi.lib.phone import normalise_phone, phone_kind
 from doudi.notify import backends
 from doudi.notify.models import Notification
@@ -150,12 +150,8 @@ def notification_enqueue(
     a landline for SMS). A rollback of the caller's transaction discards the row and the
     delivery. If queueing fails after commit, the periodic sweep still delivers the row.
     """
-    notification = _outbox_row(Notice(channel, to, template, context, case_id))
-    if notification is None:
-        return None
-    save_new(notification)
-    transaction.on_commit(_kick_delivery, robust=True)
-    return notification
+    written = notifications_enqueue([Notice(channel, to, template, context, case_id)])
+    return written[0] if written else None
 
 
 def notifications_enqueue(notices: Iterable[Notice]) -> list[Notification]:
