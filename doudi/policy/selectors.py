@@ -124,14 +124,18 @@ class ClusterRow:
     issues: list[PolicyIssue]
 
 
-def cluster_rows(clusters: Sequence[Cluster]) -> list[ClusterRow]:
+def cluster_rows(user: AnyUser, clusters: Sequence[Cluster]) -> list[ClusterRow]:
     """The clusters with the cases whose titles are shown, and the issues that already hold
-    any of their cases: two queries."""
+    any of their cases and that ``user`` may read (a higher centre's issue may hold a lower
+    centre's cases): two queries."""
     wanted = {key for c in clusters for key in c.keys[:TITLES]}
     cases = Case.objects.only("pk", "number", "title", "state", "registered_at").in_bulk(wanted)
     every = {key for c in clusters for key in c.keys}
+    links = PolicyIssueCase.objects.filter(
+        case_id__in=every, issue__in=PolicyIssue.objects.filter(policy_visibility(user))
+    )
     tracked: dict[int, list[PolicyIssue]] = {}
-    for link in PolicyIssueCase.objects.filter(case_id__in=every).select_related("issue"):
+    for link in links.select_related("issue"):
         tracked.setdefault(link.case_id, []).append(link.issue)
     rows = []
     for c in clusters:

@@ -55,7 +55,7 @@ def problems(request: HttpRequest) -> HttpResponse:
         found = selectors.recurring_problems(
             chosen["centre"], chosen["start"], chosen["end"], by=chosen["by"]
         )
-        rows = selectors.cluster_rows(found.clusters)
+        rows = selectors.cluster_rows(user, found.clusters)
     context = {
         "form": form,
         "rows": rows,

@@ -183,6 +183,19 @@ def test_a_centre_s_leaders_read_the_problems_and_issues_but_do_not_act(
     assert issue.state == IssueState.OPEN
 
 
+def test_a_cluster_names_only_the_issues_its_reader_may_read(
+    client_for: Any, people: Personas, org: Org, cases: dict[str, list[Case]]
+) -> None:
+    """An issue of another centre (a higher one's task force may track a lower centre's cases)
+    is not named on the cluster's row for this centre's leaders."""
+    issue = make_issue(org, people, cases["parking"])
+    PolicyIssue.objects.filter(pk=issue.pk).update(centre=org.centre_b, title="乙区的专题")
+    html = client_for(people.leader_a).get(reverse("policy:problems")).content.decode()
+    assert all(reverse("cases:detail", args=[c.pk]) in html for c in cases["parking"])
+    assert "乙区的专题" not in html
+    assert 'data-testid="tracked-issue"' not in html
+
+
 # --- promoting a cluster ----------------------------------------------------------------------
 def test_promoting_a_cluster_creates_an_issue_with_its_cases_linked_and_an_event(
     client_for: Any, people: Personas, org: Org, cases: dict[str, list[Case]]
