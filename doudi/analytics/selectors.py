@@ -179,10 +179,7 @@ def _received(user: AnyUser, f: Filters) -> QuerySet[Case]:
 
 
 def _clocks(user: AnyUser, f: Filters, kind: str) -> QuerySet[Clock]:
-    clocks = Clock.objects.filter(case_q(user, f, "case__"), kind=kind)
-    if kind in (ClockKind.SIGN, ClockKind.ANSWER):
-        clocks = clocks.filter(_own_orders_q(user, f, "work_order__"))
-    return clocks
+    return Clock.objects.filter(case_q(user, f, "case__"), _own_clocks_q(user, f), kind=kind)
 
 
 def _stopped_in(clocks: QuerySet[Clock], f: Filters) -> QuerySet[Clock]:
@@ -393,7 +390,7 @@ def live_metrics(user: AnyUser, filters: Filters) -> dict[str, Metric]:
             stopped_at__gte=start,
             stopped_at__lt=end,
         )
-        .filter(_answer_or_fix_q(user, filters))
+        .filter(_own_clocks_q(user, filters))
         .values("kind")
         .annotate(n=Count("id"), on_time=Count("id", filter=Q(late_working_days=0)))
     )
@@ -536,12 +533,6 @@ def _rollup_metrics(user: AnyUser, filters: Filters, scope: RollupScope) -> dict
     }
     counts.update(_running_counts(_running_in(user, filters, scope)))
     return _assemble(counts, means)
-
-
-def _answer_or_fix_q(user: AnyUser, filters: Filters) -> Q:
-    """Answer clocks of the department's own work orders; a fix clock is the case's."""
-    own = _own_orders_q(user, filters, "work_order__")
-    return own | Q(kind=ClockKind.FIX) if own else Q()
 
 
 def drill_cases(user: AnyUser, filters: Filters, key: str, side: str) -> QuerySet[Case]:
