@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -97,11 +97,7 @@ class GroupCommit(Generic[J, R]):
         for ticket, result in zip(group, results, strict=True):
             ticket.result = result
 
-    def __repr__(self) -> str:
-        return f"GroupCommit({getattr(self._write, '__qualname__', self._write)!r})"
-
-
-def pending(commit: GroupCommit[Any, Any]) -> int:
-    """How many jobs wait for a leader (for tests and diagnostics)."""
-    with commit._lock:
-        return len(commit._waiting)
+    def pending(self) -> int:
+        """How many jobs wait for a thread to write them."""
+        with self._lock:
+            return len(self._waiting)

@@ -75,14 +75,11 @@ def index_case(case: Case, *, created: bool = False) -> None:
     other. Counted after it (``queue_terms``), a second's cases are written together; similar
     cases read counts a little behind (a crash in between leaves them a little off, which the
     next ``doudi search rebuild`` recounts)."""
-    values = {name: getattr(case, name) for name in TEXT_FIELDS}
-    tokens = case_tokens(values)
-    # A case just created has no row yet, nor any recipient.
-    old = (
-        None
-        if created
-        else CaseIndex.objects.filter(case_id=case.pk).values_list("tokens", flat=True).first()
-    )
+    if created:
+        index_registered([case])
+        return
+    tokens = case_tokens({name: getattr(case, name) for name in TEXT_FIELDS})
+    old = CaseIndex.objects.filter(case_id=case.pk).values_list("tokens", flat=True).first()
     upsert_rows(
         CaseIndex,
         [
@@ -92,8 +89,7 @@ def index_case(case: Case, *, created: bool = False) -> None:
                 "centre": case.centre_id,
                 "tokens": tokens,
                 "reach": case_reach(
-                    case.service_item_id,
-                    [] if created else _recipients(case_id=case.pk).get(case.pk, []),
+                    case.service_item_id, _recipients(case_id=case.pk).get(case.pk, [])
                 ),
             }
         ],
@@ -272,9 +268,9 @@ def index_new_cases(cases: Sequence[Case]) -> None:
 
 
 def index_registered(cases: Sequence[Case]) -> None:
-    """Write the rows of cases registered together (``core.bulk.insert_new``) in their
-    transaction, with one statement; count their terms once it commits, as ``index_case``
-    counts one case's."""
+    """Write the rows of new cases (registered together: ``core.bulk.insert_new``; or one
+    saved) in their transaction, with one statement; count their terms once it commits, as
+    ``index_case`` counts a changed case's."""
     rows = [_new_row(case) for case in cases]
     upsert_rows(
         CaseIndex,

@@ -19,7 +19,7 @@ from doudi.cases import actions
 from doudi.cases.actions import Intake, Reporter
 from doudi.cases.models import Case, CaseEvent
 from doudi.conftest import Org, Personas
-from doudi.core.groupcommit import GroupCommit, pending
+from doudi.core.groupcommit import GroupCommit
 from doudi.notify.models import Notification
 from doudi.search.models import CaseIndex
 
@@ -141,7 +141,7 @@ def test_threads_at_once_are_written_together_and_a_bad_one_fails_alone(
         threads.append(threading.Thread(target=run, args=(job,)))
         threads[-1].start()
     deadline = time.monotonic() + 10
-    while pending(commit) < 3:
+    while commit.pending() < 3:
         assert time.monotonic() < deadline
         time.sleep(0.005)
     gate.set()
