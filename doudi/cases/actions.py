@@ -41,8 +41,7 @@ from doudi.core.bulk import insert_new, insert_objects, save_new
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
 from doudi.core.groupcommit import GroupCommit
-from doudi.deadlines.actions import TRIAGE_WORKING_DAYS, clock_start, clocks_cancel
-from doudi.deadlines.models import ClockKind
+from doudi.deadlines.actions import clocks_cancel, triage_clock_start
 from doudi.lib.idcard import normalise_id_number
 from doudi.lib.masking import scrub_text
 from doudi.lib.phone import normalise_phone
@@ -643,14 +642,7 @@ def case_send_to_triage(*, actor: User, case_id: int, note: str = "") -> Case:
             reason=note.strip(),
             notice={"expected_by": ""},
         )
-        # Work orders out by 12:00 of the next working day after registration.
-        clock_start(
-            kind=ClockKind.TRIAGE,
-            case=case,
-            counted_from=case.registered_at,
-            working_days=TRIAGE_WORKING_DAYS,
-            at_noon=True,
-        )
+        triage_clock_start(case=case, counted_from=case.registered_at)
     return case
 
 

@@ -94,7 +94,7 @@ VISIT_WEIGHTS = (30, 35, 22, 13)  # 1, 2, 3, 4 visits
 URGENCY_WEIGHTS: dict[str, int] = {Urgency.NORMAL: 90, Urgency.URGENT: 8, Urgency.VERY_URGENT: 2}
 PHONE_BLOCKS = ("1380000", "1390000")  # placeholder blocks: 1380000xxxx, 1390000xxxx
 # Cases sent to triage more than this many working days before now go on through the workflow.
-TRIAGE_WORKING_DAYS = 2
+TRIAGE_GOES_ON_AFTER = 2
 # End states of the cases that go on, youngest first: (state, share).
 FLOW_SHARES: tuple[tuple[str, float], ...] = (
     (State.DISPATCHED, 0.25),
@@ -379,7 +379,7 @@ def _plan_flows(now: datetime, directory: _Directory, plans: list[_Plan]) -> Non
         if plan.final_state != State.TRIAGE:
             continue
         sent = plan.registered_at + next(s.offset for s in plan.steps if s.move == "send_to_triage")
-        if calendar.working_days_between(timezone.localdate(sent), today) > TRIAGE_WORKING_DAYS:
+        if calendar.working_days_between(timezone.localdate(sent), today) > TRIAGE_GOES_ON_AFTER:
             going.append((sent, plan))
     going.sort(key=lambda pair: pair[0], reverse=True)
     ends: list[str] = []

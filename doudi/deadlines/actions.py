@@ -47,6 +47,19 @@ def triage_due(registered_at: datetime) -> datetime:
     return compute_due(registered_at, TRIAGE_WORKING_DAYS, at_noon=True)[0]
 
 
+def triage_clock_start(*, case: Case, counted_from: datetime, now: datetime | None = None) -> Clock:
+    """The task force's clock: work orders out by 12:00 of the next working day after
+    ``counted_from`` (the registration, or a reopening)."""
+    return clock_start(
+        kind=ClockKind.TRIAGE,
+        case=case,
+        counted_from=counted_from,
+        working_days=TRIAGE_WORKING_DAYS,
+        at_noon=True,
+        now=now,
+    )
+
+
 def _soon(due: datetime, started: datetime) -> datetime:
     return max(due - DUE_SOON_WINDOW, started)
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from doudi.cases.actions import case_event, case_move
 from doudi.cases.models import Case, Channel
 from doudi.cases.workflow import DomainError, State
-from doudi.deadlines.actions import clock_start, clock_stop
+from doudi.deadlines.actions import clock_stop, triage_clock_start
 from doudi.deadlines.models import Clock, ClockKind, ClockState
 from doudi.directory.models import Centre, Department
 from doudi.lib import routing as learn
@@ -135,9 +135,7 @@ def triage_reopen(*, case: Case, now: datetime) -> None:
     """A case reopened after its return visit goes back to the task force: its triage may be
     changed and issued again, and the triage clock runs from the reopening."""
     Triage.objects.filter(case=case).update(issued_at=None)
-    clock_start(
-        kind=ClockKind.TRIAGE, case=case, counted_from=now, working_days=1, at_noon=True, now=now
-    )
+    triage_clock_start(case=case, counted_from=now, now=now)
 
 
 @dataclass
