@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doudi.analytics.selectors import Filters
 from doudi.cases.models import Channel
+from doudi.core.widgets import DateInput
 from doudi.directory.models import Centre, Department
 from doudi.lib.periods import PeriodError, period_for
 from doudi.triage.models import Cause
@@ -30,16 +31,12 @@ class FilterForm(forms.Form):
     start = forms.DateField(
         label=_("开始日期"),
         required=False,
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-        ),
+        widget=DateInput({"class": "form-control form-control-sm"}),
     )
     end = forms.DateField(
         label=_("结束日期"),
         required=False,
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-        ),
+        widget=DateInput({"class": "form-control form-control-sm"}),
     )
     centre = forms.ModelChoiceField(
         label=_("中心"), queryset=Centre.objects.none(), required=False, empty_label=_("全部中心")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from doudi.cases.actions import MAX_UPLOAD_BYTES, MAX_UPLOADS, Intake, Reporter, Upload
 from doudi.cases.models import Channel, ReporterKind, Urgency
 from doudi.core.validators import validate_credit_code, validate_id_number, validate_phone
+from doudi.core.widgets import DateTimeInput
 from doudi.directory.models import Centre, ServiceItem, Staff, Window
 from doudi.directory.selectors import active_service_item, active_service_item_named
 from doudi.lib.idcard import normalise_id_number
@@ -136,7 +137,7 @@ class IntakeForm(AttachmentsMixin, forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("发生时间"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
     attachments = MultipleFileField(
         label=_("附件（图片或PDF，每个不超过10MB，最多5个）"),

@@ -11,24 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doudi.accounts.models import User
+from doudi.core.widgets import DateInput
 from doudi.directory.models import Centre, Department
 from doudi.policy.selectors import DEFAULT_DAYS, owner_users
 
 MAX_DAYS = 366
 SORTS = [("reporters", _("反映人数")), ("count", _("案件数")), ("growth", _("增长"))]
 _SELECT = {"class": "form-select form-select-sm"}
-_DATE = {"type": "date", "class": "form-control form-control-sm"}
-ISO_DATE = "%Y-%m-%d"
+_DATE = {"class": "form-control form-control-sm"}
 
 
 class ProblemsForm(forms.Form):
     centre = forms.ModelChoiceField(
         label=_("中心"), queryset=Centre.objects.none(), widget=forms.Select(attrs=_SELECT)
     )
-    # An <input type="date"> takes ISO dates only: without the format, Chinese pages wrote
-    # the locale's 2026/10/30, which the browser dropped, leaving required fields blank.
-    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(_DATE, format=ISO_DATE))
-    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(_DATE, format=ISO_DATE))
+    start = forms.DateField(label=_("开始日期"), widget=DateInput(_DATE))
+    end = forms.DateField(label=_("结束日期"), widget=DateInput(_DATE))
     by = forms.ChoiceField(label=_("排序"), choices=SORTS, widget=forms.Select(attrs=_SELECT))
 
     def __init__(self, *args: Any, centres: QuerySet[Centre], **kwargs: Any) -> None:
