@@ -22,7 +22,7 @@ from doudi.cases.forms import CLERK_CHANNELS, MOVE_FORMS, IntakeForm
 from doudi.cases.models import Case, Channel
 from doudi.cases.presenters import present_case, present_timeline
 from doudi.cases.workflow import MOVES, DomainError, State, moves_from
-from doudi.core.feedback import form_errors_to_messages, keep_typed, take_typed
+from doudi.core.feedback import act_with_messages, take_typed
 from doudi.deadlines.actions import triage_due
 from doudi.deadlines.selectors import case_clocks
 from doudi.directory.selectors import (
@@ -138,18 +138,13 @@ def case_act(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     form_class = MOVE_FORMS.get(move)
     if form_class is None:
         raise Http404
-    form = form_class(request.POST, prefix=move)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        keep_typed(request, f"case:{case.pk}", move)
-        return redirect("cases:detail", pk=case.pk)
-    try:
-        actions.case_act(actor=user, case=case, move=move, data=form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-        keep_typed(request, f"case:{case.pk}", move)
-    else:
-        messages.success(request, _("“%(move)s”已完成。") % {"move": MOVES[move].label})
+    act_with_messages(
+        request,
+        form_class(request.POST, prefix=move),
+        lambda data: actions.case_act(actor=user, case=case, move=move, data=data),
+        _("“%(move)s”已完成。") % {"move": MOVES[move].label},
+        keep=(f"case:{case.pk}", move),
+    )
     return redirect("cases:detail", pk=case.pk)
 
 

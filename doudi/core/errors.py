@@ -9,3 +9,8 @@ class InvalidInput(DomainError):
     """What was given is missing or wrong (a required reason, a case number that does not
     exist), as opposed to a change the case's state does not allow: an API answers 422 for
     this and 409 for the other."""
+
+
+class ConflictError(DomainError):
+    """Someone else changed the object since the form was shown: the page should be read
+    again, not the form sent again."""

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, QueryDict
 
-from doudi.core.errors import DomainError
+from doudi.core.errors import ConflictError, DomainError
 
 
 def form_errors_to_messages(request: HttpRequest, form: forms.Form, *, prefix: str = "") -> None:
@@ -27,18 +27,29 @@ def act_with_messages(
     form: forms.Form,
     action: Callable[[dict[str, Any]], object],
     success: str,
+    *,
+    keep: tuple[str, str] | None = None,
 ) -> bool:
-    """Validate ``form``, call ``action`` with its data, and tell the user what happened."""
+    """Validate ``form``, call ``action`` with its data, and tell the user what happened.
+    With ``keep`` (the page and the form's name), a refused form's text is kept for that page
+    (``keep_typed``), unless someone else changed the object meanwhile: then the page is to
+    be read again."""
     if not form.is_valid():
         form_errors_to_messages(request, form)
-        return False
-    try:
-        action(form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
+    else:
+        try:
+            action(form.cleaned_data)
+        except ConflictError as error:
+            messages.warning(request, str(error))
+            return False
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, success)
+            return True
+    if keep is not None:
+        keep_typed(request, *keep)
+    return False
 
 
 # The text of a refused form, kept in the session for the page the view redirects to.

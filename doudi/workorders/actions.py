@@ -21,6 +21,7 @@ from doudi.accounts.roles import capabilities_of
 from doudi.cases.actions import Upload, case_event, case_move, check_uploads, store_uploads
 from doudi.cases.models import Case
 from doudi.cases.workflow import DomainError, State
+from doudi.core.errors import ConflictError
 from doudi.deadlines.actions import clock_extend, clock_start, clock_stop, clocks_cancel
 from doudi.deadlines.models import RUNNING_STATES, Clock, ClockKind
 from doudi.directory.models import Department
@@ -46,10 +47,6 @@ if TYPE_CHECKING:
 SIGN_FOR_WORKING_DAYS = 1
 REWORK_WORKING_DAYS = 3
 MAX_EXTENSION_DAYS = 20
-
-
-class ConflictError(DomainError):
-    """Someone else changed the work order since the form was shown."""
 
 
 def _lock(work_order_id: int, version: int | None) -> WorkOrder:

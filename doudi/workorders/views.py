@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +15,7 @@ from django.views.decorators.http import require_POST
 from doudi.accounts.access import active_user
 from doudi.accounts.models import User
 from doudi.cases.presenters import present_case
-from doudi.cases.workflow import DomainError
-from doudi.core.feedback import form_errors_to_messages, keep_typed, take_typed
+from doudi.core.feedback import act_with_messages, take_typed
 from doudi.deadlines.selectors import case_clocks, open_supervisions, overdue_board
 from doudi.workorders import actions, selectors
 from doudi.workorders.access import access_work_order, may_handle
@@ -140,19 +138,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if handler is None or not may_handle(user, order):
         raise Http404
     form = FORMS[action](request.POST, request.FILES)
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        keep_typed(request, f"workorder:{order.pk}", action)
-        return redirect("workorders:detail", pk=order.pk)
-    try:
-        handler(user, order, form.cleaned_data, form)
-    except actions.ConflictError as error:
-        messages.warning(request, str(error))
-    except DomainError as error:
-        messages.error(request, str(error))
-        keep_typed(request, f"workorder:{order.pk}", action)
-    else:
-        messages.success(request, _("操作成功。"))
+    act_with_messages(
+        request,
+        form,
+        lambda data: handler(user, order, data, form),
+        _("操作成功。"),
+        keep=(f"workorder:{order.pk}", action),
+    )
     return redirect("workorders:detail", pk=order.pk)
 
 
