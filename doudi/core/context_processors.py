@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from doudi.accounts.access import active_user
+from doudi.accounts.access import active_user, is_centre_scoped
 from doudi.core.navigation import NAVIGATION
 
 
@@ -19,7 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for item in NAVIGATION:
         if item.capability is not None and not user.can(item.capability):
             continue
-        if item.centre_scoped and user.scope_centre_id is None:
+        if item.centre_scoped and not is_centre_scoped(user):
             continue
         url = reverse(item.url_name)
         # The home page is active on "/" alone; a section is active on every page below it.
