@@ -796,12 +796,13 @@ def window_ranking(user: AnyUser, filters: Filters) -> list[WindowRow]:
     Rates only from ``min_sample`` ratings; model windows clear every bar of the criteria."""
     criteria = ModelWindowCriteria.current()
     start, end = filters.span()
-    ratings = (
-        _rated(user, filters)
+    rated = {
+        row["window_id"]: (row["n"], row["good"])
+        for row in _rated(user, filters)
         .filter(window__isnull=False)
-        .values("window_id", "window__name", "window__code", "centre__name")
+        .values("window_id")
         .annotate(n=Count("id"), good=Count("id", filter=~Q(level__in=BAD_LEVELS)))
-    )
+    }
     cases = dict(
         _received(user, filters)
         .filter(windows__isnull=False)
@@ -819,40 +820,30 @@ def window_ranking(user: AnyUser, filters: Filters) -> list[WindowRow]:
         .values_list("window_id")
         .annotate(n=Count("id"))
     )
+    # Windows rated in the period, and those its cases or findings name though nobody rated
+    # them (listed with no rate, so that "the windows with most cases" holds them: a street
+    # centre's windows are seldom rated).
+    named = set(rated) | set(cases) | set(findings)
     rows = []
-    for row in ratings:
-        n, good = row["n"], row["good"]
-        qualified = n >= criteria.min_sample
+    for window in Window.objects.filter(pk__in=named).values("pk", "name", "code", "centre__name"):
+        n, good = rated.get(window["pk"], (0, 0))
+        qualified = n > 0 and n >= criteria.min_sample
         rate = good / n if qualified else None
-        per_100 = cases.get(row["window_id"], 0) * 100 / n if qualified else None
+        per_100 = cases.get(window["pk"], 0) * 100 / n if qualified else None
         model = (
             n >= criteria.min_ratings
             and rate is not None
             and rate >= float(criteria.min_satisfaction)
             and per_100 is not None
             and per_100 <= float(criteria.max_cases_per_100)
-            and findings.get(row["window_id"], 0) <= criteria.max_findings
+            and findings.get(window["pk"], 0) <= criteria.max_findings
         )
         rows.append(
             WindowRow(
-                window_id=row["window_id"], name=row["window__name"], code=row["window__code"],
-                centre=row["centre__name"], ratings=n, satisfied=good,
-                cases=cases.get(row["window_id"], 0), findings=findings.get(row["window_id"], 0),
-                qualified=qualified, rate=rate, cases_per_100=per_100, model=model,
-            )
-        )  # fmt: skip
-    # Windows named by the period's cases (or findings) but not rated in it: listed too, with
-    # no rate, so that "the windows with most cases" holds them (a street centre's windows
-    # are seldom rated).
-    rated = {row.window_id for row in rows}
-    unrated = Window.objects.filter(pk__in=(set(cases) | set(findings)) - rated)
-    for window in unrated.values("pk", "name", "code", "centre__name"):
-        rows.append(
-            WindowRow(
                 window_id=window["pk"], name=window["name"], code=window["code"],
-                centre=window["centre__name"], ratings=0, satisfied=0,
+                centre=window["centre__name"], ratings=n, satisfied=good,
                 cases=cases.get(window["pk"], 0), findings=findings.get(window["pk"], 0),
-                qualified=False, rate=None, cases_per_100=None, model=False,
+                qualified=qualified, rate=rate, cases_per_100=per_100, model=model,
             )
         )  # fmt: skip
     rows.sort(key=lambda r: (not r.qualified, -(r.rate or 0), r.cases_per_100 or 0, r.code))
