@@ -56,13 +56,17 @@ def triage_case(
     actor: User,
     case_id: int,
     cause: Cause,
-    tier: str,
+    tier: str = "",
     departments: Sequence[Department],
     mode: str = Mode.PARALLEL,
     package: SolutionPackage | None = None,
     instructions: str = "",
 ) -> Triage:
-    """Record (or change, until issued) how a case is classified and where it goes."""
+    """Record (or change, until issued) how a case is classified and where it goes. Without a
+    ``tier``, the cause's own default tier (a 不给办 cause: 3 working days); only a tier the
+    task force chose counts as taking a suggested one."""
+    chose_tier = bool(tier)
+    tier = tier or cause.default_tier
     if tier not in Tier.values:
         raise DomainError(_("请选择时限档次。"))
     if mode not in Mode.values:
@@ -110,14 +114,13 @@ def triage_case(
                 "mode": mode,
             },
         )
-        _record_choice(
-            case,
-            {
-                RoutingTarget.DEPARTMENT: departments[0].code,
-                RoutingTarget.CAUSE: cause.code,
-                RoutingTarget.TIER: tier,
-            },
-        )
+        chosen: dict[str, str] = {
+            RoutingTarget.DEPARTMENT: departments[0].code,
+            RoutingTarget.CAUSE: cause.code,
+        }
+        if chose_tier:
+            chosen[RoutingTarget.TIER] = tier
+        _record_choice(case, chosen)
     return triage
 
 

@@ -62,9 +62,6 @@ class TriageForm(forms.Form):
         co = list(data.get("co_handlers") or [])
         if lead is not None and lead in co:
             raise ValidationError(_("主办部门不能同时是协办部门。"))
-        cause = data.get("cause")
-        if not data.get("tier") and cause is not None:
-            data["tier"] = cause.default_tier
         return data
 
     def departments(self) -> list[Department]:

@@ -11,7 +11,7 @@ from doudi.cases.workflow import DomainError
 from doudi.conftest import Org, Personas, at
 from doudi.deadlines.models import Clock, ClockKind
 from doudi.triage.actions import daily_summary_make, triage_case, work_orders_issue
-from doudi.triage.models import Cause, TierPolicy
+from doudi.triage.models import Cause, RoutingSuggestion, TierPolicy
 from doudi.triage.selectors import tier_days
 from doudi.workorders.models import WorkOrder
 
@@ -156,6 +156,15 @@ def test_a_tier_left_unchosen_is_the_cause_s_own(
     assert refused.default_tier == "refused"
     for cause, tier, expected in ((refused, "", "refused"), (refused, "general", "general")):
         case = in_triage()
+        # The model had suggested the tier the form falls back to.
+        suggestion = RoutingSuggestion.objects.create(
+            case=case,
+            target="tier",
+            rank=1,
+            label=expected,
+            confidence=0.9,
+            made_at=case.registered_at,
+        )
         client.post(
             f"/triage/cases/{case.pk}/",
             {
@@ -167,6 +176,9 @@ def test_a_tier_left_unchosen_is_the_cause_s_own(
         )
         case.refresh_from_db()
         assert case.triage.tier == expected  # an explicit choice stays the task force's
+        # A tier left to the cause's default is not the task force taking the suggestion.
+        suggestion.refresh_from_db()
+        assert suggestion.chosen is bool(tier)
 
 
 def test_the_daily_summary_counts_the_day(
