@@ -30,6 +30,7 @@ from doudi.cases import actions as case_actions
 from doudi.cases.access import access_case_by_number, may_act
 from doudi.cases.forms import IntakeChecks
 from doudi.cases.models import Case, Channel, Urgency
+from doudi.cases.presenters import state_label
 from doudi.cases.selectors import case_list
 from doudi.cases.workflow import OPEN_STATES, DomainError
 from doudi.core.crypto import lookup_hash
@@ -189,7 +190,7 @@ def _request_out(case: Case) -> dict[str, Any]:
         "agency_responsible": (
             case.service_item.department.name if case.service_item else case.centre.name
         ),
-        "service_notice": str(case.get_state_display()),
+        "service_notice": state_label(case.state, public=True),
         "requested_datetime": _w3(case.registered_at),
         "updated_datetime": _w3(case.updated_at),
         "expected_datetime": None,

@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from doudi.api.actions import integration_token_create, token_revoke
+from doudi.cases.actions import case_send_to_triage
 from doudi.cases.models import Case
-from doudi.conftest import Org
+from doudi.conftest import Org, Personas
 
 BASE = "/open311/v2"
 
@@ -22,7 +23,7 @@ def api_key(org: Org) -> str:
 
 
 def test_a_client_lists_services_posts_a_request_and_reads_it_back(
-    org: Org, api_key: str, client: Client
+    org: Org, people: Personas, api_key: str, client: Client
 ) -> None:
     discovery = client.get(f"{BASE}/discovery.json").json()
     assert discovery["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
@@ -63,6 +64,11 @@ def test_a_client_lists_services_posts_a_request_and_reads_it_back(
     assert as_json[0]["service_request_id"] == number
     assert as_json[0]["status"] == "open"
     assert as_json[0]["service_code"] == "X-0001"
+    assert as_json[0]["service_notice"] == "已登记"
+    # The reporter's words for the task force's steps, as on the tracking page.
+    case_send_to_triage(actor=people.clerk_a, case_id=case.pk)
+    notice = client.get(f"{BASE}/requests/{number}.json", {"api_key": api_key}).json()
+    assert notice[0]["service_notice"] == "工作专班处理中"
     as_xml = ET.fromstring(
         client.get(f"{BASE}/requests/{number}.xml", {"api_key": api_key}).content
     )
