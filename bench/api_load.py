@@ -1,7 +1,7 @@
 """Benchmark: the JSON API under load, on the production server.
 
 Steps: make a fresh data directory (and use the given PostgreSQL database, which should be
-empty); migrate and load the demo district; make an integration token; start gunicorn through
+empty); migrate and load the demo district; make an integration token; start Granian through
 `doudi serve` (DOUDI_WEB_WORKERS, DOUDI_WEB_THREADS); warm up; then with wrk (Debian package
 `wrk`), on this same machine, 16 connections:
 1. POST /api/v1/cases for --seconds, each request with its own Idempotency-Key
@@ -120,7 +120,7 @@ def shared_servers_cpu() -> dict[str, float]:
 
 
 def cpu_split(server_pid: int) -> dict[str, float]:
-    """CPU seconds so far of the server (the process and its children: gunicorn's master and
+    """CPU seconds so far of the server (the process and its children: Granian's main process and
     workers) and of PostgreSQL."""
     server = [server_pid, *children(server_pid)]
     return {

@@ -7,7 +7,7 @@ For each database (--database postgresql|sqlite|both, default both), with DOUDI_
   Redis db 13 (flushed) as the task queue; SQLite the embedded default (WAL, synchronous=NORMAL,
   the queue in a SQLite file); a fresh temporary data directory for both.
 - migrate, the demo district, an integration token for the district centre (SFQ); then
-  `doudi serve` (gunicorn: master and workers) and `doudi worker` (Huey consumer: outbox
+  `doudi serve` (Granian: main process and workers) and `doudi worker` (Huey consumer: outbox
   delivery, audit sweep), each started in its own process group.
 - --clients threads POST /api/v1/cases, each submission with its own Idempotency-Key (also
   written in the title). A submission that is not acknowledged (connection refused or reset,
@@ -170,7 +170,7 @@ class Tally:
 
 class Processes:
     """`doudi serve` and `doudi worker`, each the leader of its own process group, so that
-    SIGKILL to the group reaches gunicorn's master and its workers at once."""
+    SIGKILL to the group reaches Granian's main process and its workers at once."""
 
     def __init__(self, env: dict[str, str], port: int, logs: Path) -> None:
         self.env, self.port, self.logs = env, port, logs
@@ -199,7 +199,7 @@ class Processes:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        # gunicorn's workers are not our children: wait until the group is empty.
+        # The server's workers are not our children: wait until the group is empty.
         deadline = time.monotonic() + 10
         for process in self.groups.values():
             while time.monotonic() < deadline:

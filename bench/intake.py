@@ -1,7 +1,7 @@
 """Benchmark: how long registering a case through the clerk's window form takes.
 
 Steps: make a fresh data directory; migrate and load the demo district; start the production
-server (gunicorn through `doudi serve`) on a free local port; sign in as the demo clerk; then
+server (Granian through `doudi serve`) on a free local port; sign in as the demo clerk; then
 100 times: open the form (for its CSRF token and one-time key), post a case, and time the post
 until the redirect to the new case arrives. Prints and writes to bench/results/intake.json the
 median, p95 and max.

@@ -3,7 +3,7 @@
 Steps: a fresh data directory (and, for PostgreSQL, the database dropped and created again and
 the Redis database flushed); `doudi setup` and `doudi demo`; an integration token (the
 submitting system) and the district leader's own token; then the production processes as
-`doudi run` starts them: `doudi serve` (gunicorn, DOUDI_WEB_WORKERS × DOUDI_WEB_THREADS) and
+`doudi run` starts them: `doudi serve` (Granian, DOUDI_WEB_WORKERS × DOUDI_WEB_THREADS) and
 `doudi worker` (Huey), with DOUDI_ENV=production (keys and secret given, HTTPS on, as behind a
 TLS proxy: the client sends X-Forwarded-Proto: https). Then, from this process (asyncio, HTTP/1.1
 keep-alive, at most --connections requests in flight):
@@ -15,8 +15,8 @@ keep-alive, at most --connections requests in flight):
 - every --poll-seconds, the leader (session: home page, /analytics/, /cases/), the task force
   (session: home page, /cases/, /triage/) and the leader's token (/api/v1/metrics) fetch their
   pages, one after the other as a person would;
-- every --sample-seconds, the resident memory (VmRSS from /proc) of the gunicorn master, each
-  gunicorn worker and the task worker; the cases stored, the outbox's pending messages, the
+- every --sample-seconds, the resident memory (VmRSS from /proc) of the web server's main
+  process, each web worker and the task worker; the cases stored, the outbox's pending messages, the
   task queue's length and the database's size (SQLite: the files and the WAL).
 
 Any answer that is not 2xx, a timeout (--timeout) or a connection error is an error. After the
@@ -24,8 +24,8 @@ load, waits (up to 2 minutes) until no more cases arrive (the server may still b
 requests the client gave up on) and the worker's queue is empty, counts the cases the database
 holds against the 201s, and scans the servers' logs for tracebacks. Writes
 bench/results/soak-<database>.json and exits 1 when there was an error, the stored cases do
-not match the 201s, the queue did not drain, a gunicorn worker was replaced, a log holds a
-traceback, the master or a gunicorn worker went over --max-web-rss-mb or the task worker over
+not match the 201s, the queue did not drain, a web worker was replaced, a log holds a
+traceback, the main process or a web worker went over --max-web-rss-mb or the task worker over
 --max-task-rss-mb, or grew by more than --max-growth-mb (--max-task-growth-mb) between the end
 of minute 2 (the middle, for runs under 4 minutes) and the end.
 
@@ -89,7 +89,7 @@ FIXED_BODY = json.dumps(
     },
     ensure_ascii=False,
 ).encode()
-IDLE_SECONDS = 1.0  # gunicorn closes keep-alive connections idle for 2 s; reopen before that
+IDLE_SECONDS = 1.0  # servers close idle keep-alive connections (gunicorn after 2 s): reopen first
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 ITEMS = (
@@ -518,8 +518,8 @@ class Run:
 
 
 def processes(master: int, pids: dict[str, int]) -> list[tuple[str, int]]:
-    found = [("gunicorn master", master)]
-    found += [(f"gunicorn worker {pid}", pid) for pid in sorted(children(master))]
+    found = [("web main process", master)]
+    found += [(f"web worker {pid}", pid) for pid in sorted(children(master))]
     found.append(("task worker", pids["task worker"]))
     return found
 
@@ -652,11 +652,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64, help="most creates in flight")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument(
-        "--max-web-rss-mb", type=float, default=300.0, help="bound: gunicorn master, each worker"
+        "--max-web-rss-mb", type=float, default=300.0, help="bound: web main process, each worker"
     )
     parser.add_argument("--max-task-rss-mb", type=float, default=450.0, help="bound: task worker")
     parser.add_argument(
-        "--max-growth-mb", type=float, default=50.0, help="bound: gunicorn, minute 2 → end"
+        "--max-growth-mb", type=float, default=50.0, help="bound: web server, minute 2 → end"
     )
     parser.add_argument(
         "--max-task-growth-mb",
@@ -820,12 +820,12 @@ def main() -> None:
             "memory_baseline_at_s": baseline_t,
             "memory": memory,
             "bound": {
-                "gunicorn_max_rss_mb": args.max_web_rss_mb,
+                "web_max_rss_mb": args.max_web_rss_mb,
                 "task_worker_max_rss_mb": args.max_task_rss_mb,
-                "gunicorn_max_growth_mb": args.max_growth_mb,
+                "web_max_growth_mb": args.max_growth_mb,
                 "task_worker_max_growth_mb": args.max_task_growth_mb,
             },
-            "gunicorn_workers": {
+            "web_worker_pids": {
                 "at_start": sorted(first_workers),
                 "at_end": sorted(last_workers),
             },
@@ -847,7 +847,7 @@ def main() -> None:
     if errors:
         failures.append(f"{errors} errors")
     if first_workers != last_workers:
-        failures.append("a gunicorn worker was replaced")
+        failures.append("a web worker was replaced")
     if after["cases_12345"] != run.created + 20:
         failures.append(f"{after['cases_12345']} cases stored for {run.created} + 20 201s")
     for name, figures in memory.items():

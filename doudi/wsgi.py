@@ -1,13 +1,25 @@
-"""The WSGI application (``doudi serve`` runs it in gunicorn's worker processes)."""
+"""The WSGI application (``doudi serve`` runs it in Granian's worker processes)."""
 
 import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
+from granian.utils.proxies import wrap_wsgi_with_proxy_headers
+
+from doudi import config
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
 application = get_wsgi_application()
+
+# Behind load balancers or reverse proxies (scale-out), every request comes from a proxy's
+# address. For requests from the addresses or networks listed here, the client's address is
+# taken from X-Forwarded-For (the last one not listed) and the scheme from X-Forwarded-Proto, so
+# that rate limits and sign-in lockouts count people, not proxies. Requests from any other
+# address keep their own, whatever headers they send.
+TRUSTED_PROXIES = config.env_list("DOUDI_TRUSTED_PROXIES", [])
+if TRUSTED_PROXIES:
+    application = wrap_wsgi_with_proxy_headers(application, trusted_hosts=TRUSTED_PROXIES)
 
 # The URL configuration, and with it every view, is loaded now rather than by the first request;
 # then everything made so far is moved out of the garbage collector's reach (gc.freeze). A

@@ -363,7 +363,7 @@ def _register_together(registrations: Sequence[_Registration]) -> list[Case]:
 
 
 # Registrations arriving together in a process, written by one of their threads in one
-# transaction (core.groupcommit). A process serves a few request threads (gunicorn's), so a
+# transaction (core.groupcommit). A process serves a few request threads (DOUDI_WEB_THREADS), so a
 # group is seldom larger than that; the bound keeps a group's statements small.
 _registrations: GroupCommit[_Registration, Case] = GroupCommit(_register_together, most=32)
 

@@ -52,7 +52,7 @@ def purge_before(moment: datetime) -> int:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind a trusted proxy, configure it to set REMOTE_ADDR (gunicorn --forwarded-allow-ips).
+    # Behind proxies, DOUDI_TRUSTED_PROXIES makes REMOTE_ADDR the client's (doudi/wsgi.py).
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
