@@ -53,7 +53,7 @@ from doudi.cases.selectors import case_list
 from doudi.cases.workflow import DomainError
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
-from doudi.directory.models import Centre, Window
+from doudi.directory.models import Window
 from doudi.directory.selectors import (
     active_centre,
     visible_centres,
@@ -201,16 +201,14 @@ _FIELD_NAMES = {
 def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeChecks:
     """The clerk's intake form bound to the API's fields, so that the API checks exactly what
     the window checks (ID and credit-code check digits, phone numbers, what is required)."""
-    # The centre is read once (and cached: active_centre), in the user's scope, and handed to
-    # the form as read: the one centre it may take is that one.
+    # The centre is read once (and cached: active_centre) and the windows by their codes, in
+    # the user's scope; the form takes them as read.
     centre = active_centre(user, data.centre) if data.centre else None
-    # Most requests name no window: then none is looked up (and the form checks none).
-    windows = Window.objects.none()
-    window_ids: dict[str, int] = {}
-    if data.windows:
-        windows = visible_windows(user).filter(is_active=True)
-        window_ids = dict(windows.filter(code__in=data.windows).values_list("code", "pk"))
-    unknown = [code for code in data.windows if code not in window_ids]
+    windows: dict[str, Window] = {}
+    if data.windows:  # most requests name none: then none is looked up
+        found = visible_windows(user).filter(is_active=True, code__in=data.windows)
+        windows = {window.code: window for window in found}
+    unknown = [code for code in data.windows if code not in windows]
     if centre is None or unknown:
         fields = {"centre": ["找不到该中心，或无权在该中心登记。"]} if centre is None else {}
         if unknown:
@@ -220,7 +218,6 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeChecks:
     form = IntakeChecks(
         {
             "submission_key": submission_key,
-            "centre": centre.pk,
             "reporter_kind": reporter.kind,
             "is_anonymous": reporter.anonymous or "",
             "is_confidential": reporter.confidential or "",
@@ -232,7 +229,6 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeChecks:
             "company_credit_code": reporter.credit_code,
             "service_item": data.service_item,
             "matter_text": data.matter_text,
-            "windows": [window_ids[code] for code in data.windows],
             "visits": data.visits,
             "title": data.title,
             "description": data.description,
@@ -240,9 +236,8 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeChecks:
             "urgency": data.urgency,
             "occurred_at": data.occurred_at.isoformat() if data.occurred_at else "",
         },
-        centres=Centre.objects.filter(pk=centre.pk),
-        windows=windows,
-        centre=centre,  # the API takes no staff: the form's staff scope stays empty
+        centre=centre,
+        windows=[windows[code] for code in dict.fromkeys(data.windows)],
     )
     if not form.is_valid():
         fields = {
@@ -285,6 +280,9 @@ def create_case(
         case = case_actions.case_register(
             actor=user, intake=form.intake(channel=data.channel), submission_key=submission_key
         )
+    except InvalidInput as error:
+        fields = {error.field: [str(error)]} if error.field else {}
+        raise ApiError(422, "validation_error", "请求内容不符合要求。", fields) from error
     except DomainError as error:
         raise ApiError(422, "domain_error", str(error)) from error
     # A key used before: the action returned the case first registered with it (this insert

@@ -289,6 +289,8 @@ def case_register(
     written again case by case) leaves that number unused.
     """
     guard("register", "", capabilities=capabilities_of(actor.role) if actor else None)
+    if any(window.centre_id != intake.centre.pk for window in intake.windows):
+        raise InvalidInput(_("所选窗口不属于所选受理中心，请重新选择。"), field="windows")
     registration = _Registration(
         actor=actor,
         intake=intake,

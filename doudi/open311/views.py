@@ -38,8 +38,6 @@ from doudi.directory.models import ServiceItem
 from doudi.directory.selectors import (
     visible_centres,
     visible_service_items,
-    visible_staff,
-    visible_windows,
 )
 from doudi.open311.formats import errors, render
 
@@ -315,7 +313,6 @@ def _create(params: dict[str, str], fmt: str) -> HttpResponse:
     form = IntakeChecks(
         {
             "submission_key": key,
-            "centre": centre.pk,
             "reporter_kind": "person",
             # Without a phone nobody can be told of progress: the report is taken anonymously.
             "is_anonymous": "" if phone else "on",
@@ -330,9 +327,7 @@ def _create(params: dict[str, str], fmt: str) -> HttpResponse:
             "request": params.get("attribute[request]", ""),
             "urgency": params.get("attribute[urgency]", "") or Urgency.NORMAL,
         },
-        centres=centres,
-        windows=visible_windows(user).none(),
-        staff_scope=visible_staff(user).none(),
+        centre=centre,
     )
     if not form.is_valid():
         problems = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items())

@@ -88,6 +88,7 @@ def test_an_integration_registers_a_case_once_per_idempotency_key(
         ({"reporter": {"phone": "13800001234"}}, "reporter.name"),
         ({"centre": "B"}, "centre"),  # another district's centre
         ({"windows": ["B-01", "NOPE"]}, "windows"),
+        ({"windows": ["A-01", "A-1-01"]}, "windows"),  # a street centre's, at the district's
         ({"service_item": "NOPE"}, "service_item"),
         ({"title": ""}, "title"),
         ({"visits": 0}, "visits"),

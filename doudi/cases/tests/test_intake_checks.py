@@ -8,18 +8,24 @@ from typing import Any
 
 import pytest
 
+from doudi.cases.actions import case_register
 from doudi.cases.forms import IntakeChecks, IntakeForm
+from doudi.cases.models import Case
 from doudi.cases.tests.conftest import intake_post
-from doudi.conftest import Org
+from doudi.conftest import Org, Personas
+from doudi.core.errors import InvalidInput
 from doudi.directory.models import Centre, Window
 
 
 def _both(org: Org, data: dict[str, Any], *, centre: Centre | None = None) -> list[Any]:
-    centres = Centre.objects.filter(pk=(centre or org.centre_a).pk)
-    windows = Window.objects.filter(centre=centre or org.centre_a)
+    """The window's form and the checks for the same report: the checks are given the centre
+    and windows the form reads from the data."""
+    centre = centre or org.centre_a
+    windows = Window.objects.filter(centre=centre)
+    chosen = list(Window.objects.filter(pk__in=data.get("windows", [])))
     return [
-        form_class(data, centres=centres, windows=windows)
-        for form_class in (IntakeForm, IntakeChecks)
+        IntakeForm(data, centres=Centre.objects.filter(pk=centre.pk), windows=windows),
+        IntakeChecks(data, centre=centre, windows=chosen),
     ]
 
 
@@ -54,11 +60,30 @@ def test_each_check_has_its_own_centre_and_windows_and_shows_nothing(org: Org) -
     assert at_a.cleaned_data["centre"] == org.centre_a
     assert at_b.is_valid()
     assert at_b.cleaned_data["centre"] == org.centre_b
-    assert not _both(org, intake_post(org, centre=org.centre_b.pk))[1].is_valid()
-    for name in ("centre", "windows"):
-        assert at_a.fields[name] is not at_b.fields[name]
-    # The fields no instance changes are shared, not copied for each request.
+    # Every field is shared, not copied for each request: none is changed by an instance.
     assert at_a.fields["title"] is at_b.fields["title"] is IntakeForm.base_fields["title"]
+    assert not {"centre", "windows", "staff"} & set(at_a.fields)
+
+
+def test_the_form_and_the_action_refuse_a_window_of_another_centre(
+    org: Org, people: Personas
+) -> None:
+    data = intake_post(org, centre=org.centre_b.pk)
+    data["windows"] = [org.window_a_x.pk]
+    # A page whose list holds several centres' windows (a district clerk's).
+    centres = Centre.objects.filter(pk=org.centre_b.pk)
+    page = IntakeForm(data, centres=centres, windows=Window.objects.all())
+    _, checks = _both(org, data, centre=org.centre_b)
+    assert not page.is_valid()
+    assert page.errors["windows"] == ["所选窗口不属于所选受理中心，请重新选择。"]
+    # The checks take the caller's windows as given; registering them is refused.
+    assert checks.is_valid()
+    with pytest.raises(InvalidInput, match="所选窗口不属于所选受理中心"):
+        case_register(actor=people.clerk_b, intake=checks.intake(channel="api"))
+    assert not Case.objects.filter(centre=org.centre_b, title=data["title"]).exists()
+
+
+def test_a_page_form_shows_its_own_dressed_fields(org: Org) -> None:
     # The window's form dresses its own copies: the shared widgets stay bare.
     page, _ = _both(org, intake_post(org))
     assert page.fields["title"].widget.attrs["class"] == "form-control"
