@@ -41,6 +41,7 @@ from doudi.core.bulk import insert_new, insert_objects, save_new
 from doudi.core.crypto import lookup_hash
 from doudi.core.errors import InvalidInput
 from doudi.core.groupcommit import GroupCommit
+from doudi.core.writeturn import writer_turn
 from doudi.deadlines.actions import clocks_cancel, triage_clock_start
 from doudi.lib.idcard import normalise_id_number
 from doudi.lib.masking import scrub_text
@@ -302,7 +303,7 @@ def case_register(
         # Files are stored as their rows are written: a group written again case by case would
         # store them twice. A caller's transaction is not ours to commit for others.
         if registration.uploads or transaction.get_connection().in_atomic_block:
-            return _register_together([registration])[0]
+            return _register_in_turn([registration])[0]
         return _registrations.run(registration)
     except IntegrityError:
         if submission_key:  # the same form sent twice (one after the other, or at once)
@@ -312,6 +313,14 @@ def case_register(
             if Case.objects.filter(submission_key=submission_key).exists():
                 raise DomainError(_("该提交标识已被使用，请重新提交。")) from None
         raise
+
+
+def _register_in_turn(registrations: Sequence[_Registration]) -> list[Case]:
+    """``_register_together`` in the writers' turn: on SQLite, the processes' writes take
+    turns on a file lock rather than in SQLite's busy handler, whose sleeps made the embedded
+    default's tail (core.writeturn)."""
+    with writer_turn():
+        return _register_together(registrations)
 
 
 def _register_together(registrations: Sequence[_Registration]) -> list[Case]:
@@ -367,7 +376,7 @@ def _register_together(registrations: Sequence[_Registration]) -> list[Case]:
 # Registrations arriving together in a process, written by one of their threads in one
 # transaction (core.groupcommit). A process serves a few request threads (DOUDI_WEB_THREADS), so a
 # group is seldom larger than that; the bound keeps a group's statements small.
-_registrations: GroupCommit[_Registration, Case] = GroupCommit(_register_together, most=32)
+_registrations: GroupCommit[_Registration, Case] = GroupCommit(_register_in_turn, most=32)
 
 
 def _numbers(days: Sequence[tuple[Centre, date]]) -> list[str]:
