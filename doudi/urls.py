@@ -4,6 +4,11 @@ from django.urls import include, path, re_path
 from doudi.api.api import api, not_found
 
 urlpatterns = [
+    # The interfaces first: their requests come in volume and each tried pattern costs time
+    # (the catch-alls "" below hold dozens), and their prefixes are theirs alone.
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", not_found),
+    path("open311/v2/", include("doudi.open311.urls")),
     path("", include("doudi.core.urls")),
     path("accounts/", include("doudi.accounts.urls")),
     path("directory/", include("doudi.directory.urls")),
@@ -21,9 +26,6 @@ urlpatterns = [
     path("", include("doudi.cases.public_urls")),
     path("", include("doudi.feedback.public_urls")),
     path("", include("doudi.reports.public_urls")),
-    path("api/v1/", api.urls),
-    re_path(r"^api/v1/(?P<rest>.*)$", not_found),
-    path("open311/v2/", include("doudi.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
