@@ -326,9 +326,9 @@ class IntakeChecks(IntakeForm):
     was 30% of an API registration's Python, half of it those copies: docs/benchmarks.md).
 
     The centre and the windows are not fields here: the caller has read them, in its user's
-    scope (the API by their codes), and hands them over; the form still checks that the
-    windows belong to the centre. Nor is the staff field: neither interface takes staff. So
-    every field is shared between instances and threads, which only read them."""
+    scope (the API by their codes), and hands them over (``case_register`` refuses windows of
+    another centre). Nor is the staff field: neither interface takes staff. So every field is
+    shared between instances and threads, which only read them."""
 
     presented = False
 

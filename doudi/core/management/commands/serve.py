@@ -26,7 +26,7 @@ class Command(BaseCommand):
         threads = config.env_int("DOUDI_WEB_THREADS", WEB_THREADS, minimum=1)
         # Granian parses HTTP and keeps the connections in Rust; each process runs the WSGI
         # application in `threads` Python threads. Against gunicorn (2 × 8 threads, a socket a
-        # process) it measured about 30% more API creates a second on this kind of machine
+        # process) it measured 15-30% more API creates a second on this kind of machine
         # (docs/benchmarks.md, seventh session). At start it warns that eight threads are many
         # for two cores: they are meant, since most of a request's time is spent waiting for
         # the database, and the registrations that wait together are written together.
