@@ -518,3 +518,35 @@ def test_optional_parts_are_left_out_when_empty(settings: Settings) -> None:
     assert "前答复" not in body
     assert "尽快答复您" in body
     assert "进度查询" not in body
+
+
+def test_a_due_row_is_queued_once_until_its_task_runs(
+    db: None, outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker behind: the tasks wait in the queue while kicks and sweeps come.
+    from doudi.notify import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "_queued", {})
+    monkeypatch.setattr(tasks, "deliver_notification", queued.append)
+    first, second = enqueue_sms(), enqueue_sms("case_withdrawn")
+    assert retry_due_notifications.call_local() == 2
+    assert tasks.deliver_due_notifications.call_local() == 0  # a kick: nothing queued again
+    assert queued == [first.pk, second.pk]
+    third = enqueue_sms("case_merged")
+    assert retry_due_notifications.call_local() == 1
+    assert queued[-1] == third.pk
+    # A task lost with its queue: the row is queued again once QUEUED_FOR has passed.
+    monkeypatch.setattr(tasks, "QUEUED_FOR", 0.0)
+    assert retry_due_notifications.call_local() == 3
+
+
+def test_a_row_is_queued_again_after_its_task_ran(db: None, outbox: Path) -> None:
+    from doudi.notify import tasks
+
+    notification = enqueue_sms()
+    with tasks._queued_lock:
+        tasks._queued[notification.pk] = 0.0
+    # Its task ran and the attempt failed: due again later, it must be queued again then.
+    tasks.deliver_notification.call_local(notification.pk)
+    assert notification.pk not in tasks._queued
