@@ -248,6 +248,12 @@ def _intake_form(user: User, data: CaseIn, submission_key: str) -> IntakeChecks:
     return form
 
 
+def _invalid_input(error: InvalidInput) -> ApiError:
+    """An action's refusal of what was given: 422, at the field it names, if any."""
+    fields = {error.field: [str(error)]} if error.field else {}
+    return ApiError(422, "validation_error", str(error), fields)
+
+
 def _matter(centre: str, channel: str, title: str, description: str) -> tuple[str, ...]:
     """What makes two requests the same case, as the intake form cleans it."""
     return (centre, channel, title.strip(), description.strip())
@@ -281,8 +287,7 @@ def create_case(
             actor=user, intake=form.intake(channel=data.channel), submission_key=submission_key
         )
     except InvalidInput as error:
-        fields = {error.field: [str(error)]} if error.field else {}
-        raise ApiError(422, "validation_error", "请求内容不符合要求。", fields) from error
+        raise _invalid_input(error) from error
     except DomainError as error:
         raise ApiError(422, "domain_error", str(error)) from error
     # A key used before: the action returned the case first registered with it (this insert
@@ -326,7 +331,7 @@ def move_case(
     try:
         case_actions.case_act(actor=user, case=case, move=move, data=form.cleaned_data)
     except InvalidInput as error:
-        raise ApiError(422, "validation_error", str(error)) from error
+        raise _invalid_input(error) from error
     except DomainError as error:
         raise ApiError(409, "invalid_move", str(error)) from error
     return _out(Case.objects.select_related("centre", "service_item").get(pk=case.pk))

@@ -164,7 +164,6 @@ class IntakeForm(AttachmentsMixin, forms.Form):
         """``centre``: the submitted centre, when the caller has already read it from
         ``centres`` (the API looks it up by code), so that it is not read twice."""
         super().__init__(*args, **kwargs)
-        self.public = public
         self.staff_scope = staff_scope if staff_scope is not None else Staff.objects.none()
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
         self.fields["centre"].read = centre  # type: ignore[attr-defined]
@@ -336,7 +335,6 @@ class IntakeChecks(IntakeForm):
         self, data: Mapping[str, Any], *, centre: Centre, windows: Sequence[Window] = ()
     ) -> None:
         forms.Form.__init__(self, data)
-        self.public = False
         self.chosen = {"centre": centre, "windows": list(windows)}
 
     def clean(self) -> dict[str, Any]:
