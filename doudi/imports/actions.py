@@ -52,7 +52,7 @@ from doudi.imports import columns
 from doudi.imports.columns import CLOSED, Header, Row
 from doudi.imports.models import ImportJob, ImportMode, ImportStatus
 from doudi.imports.reading import Table, file_format, open_table
-from doudi.search.actions import index_new_cases
+from doudi.search.actions import BackgroundTokens, background_tokens, index_new_cases
 
 if TYPE_CHECKING:
     from doudi.accounts.models import User
@@ -218,8 +218,12 @@ def import_run(job_id: int, *, progress: Progress | None = None) -> ImportJob:
         table = open_table(import_dir() / job.file, job.format)
         header = columns.read_header(table.header)
         _check_table(table, header)
-        with report_path(job).open("w", encoding="utf-8-sig", newline="") as handle, bulk_session():
-            report = _Report(job, header, csv.writer(handle))
+        with (
+            report_path(job).open("w", encoding="utf-8-sig", newline="") as handle,
+            bulk_session(),
+            background_tokens(table.rows) as tokens,
+        ):
+            report = _Report(job, header, csv.writer(handle), tokens)
             if job.mode == ImportMode.ALL_OR_NOTHING:
                 for batch in _batched(_rows(job, table, header)):
                     report.check(batch)
@@ -268,8 +272,11 @@ class _Report:
     """The database's checks of each row (``_Checker``), and what is wrong, row by row: every
     problem to the report file, the first ``REPORTED`` to the job."""
 
-    def __init__(self, job: ImportJob, header: Header, writer: Any) -> None:
+    def __init__(
+        self, job: ImportJob, header: Header, writer: Any, tokens: BackgroundTokens | None
+    ) -> None:
         self.job, self.writer, self.checker = job, writer, _Checker(job)
+        self.tokens = tokens
         self.kept: list[list[Any]] = []
         self.ignored = list(header.ignored)
         writer.writerow([_("行号"), _("列"), _("问题")])
@@ -295,8 +302,10 @@ def _load(job: ImportJob, report: _Report, good: list[Row]) -> None:
     with transaction.atomic():
         existing = checker.existing(good)
         new = [_imported(job, checker, row) for row in good if checker.ref(row) not in existing]
+        # The search tokens are made in the second process while this one writes the cases.
+        tokens = report.tokens.start([_texts(row) for row in new]) if report.tokens else None
         cases = cases_register_imported(actor=job.user, rows=new, job_id=job.pk) if new else []
-        index_new_cases(cases)
+        index_new_cases(cases, tokens=tokens() if tokens else None)
         mark(case_key(case.pk) for case in cases)
         cases_imported.send(sender=ImportJob, cases=cases)
         _set(job, imported=job.imported + len(cases), skipped=job.skipped + len(good) - len(new))
@@ -333,6 +342,18 @@ def _imported(job: ImportJob, checker: _Checker, row: Row) -> Imported:
         outcome=values["outcome"] if closed else "",
         answered_at=(values["answered_at"] or registered) if closed else None,
     )
+
+
+def _texts(row: Imported) -> dict[str, str]:
+    """The case's text as ``cases_register_imported`` will store it (but its number)."""
+    intake = row.intake
+    return {
+        "title": intake.title,
+        "description": intake.description,
+        "request": intake.request,
+        "matter_text": intake.matter_text,
+        "outcome": row.outcome,
+    }
 
 
 def _batched(rows: Iterator[Row]) -> Iterator[list[Row]]:

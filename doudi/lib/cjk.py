@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 
 # Han (with extensions and compatibility ideographs), kana and Hangul: scripts written
 # without spaces, where pairs of characters stand in for words.
@@ -61,6 +62,22 @@ def document_terms(*fields: str) -> set[str]:
 def document_tokens(*fields: str) -> str:
     """The terms as one space-separated string, sorted (what the index stores)."""
     return " ".join(sorted(document_terms(*fields)))
+
+
+def many_tokens(rows: Sequence[Sequence[str]]) -> list[str]:
+    """``document_tokens`` of each row's fields (a batch, sent to another process at once)."""
+    return [document_tokens(*fields) for fields in rows]
+
+
+def with_terms(tokens: str, *fields: str) -> str:
+    """``tokens`` (of ``document_tokens``) with the terms of more fields, still sorted: the
+    same as ``document_tokens`` of all the fields, without sorting every term again."""
+    terms = tokens.split()
+    for term in document_terms(*fields):
+        at = bisect_left(terms, term)
+        if at == len(terms) or terms[at] != term:
+            terms.insert(at, term)
+    return " ".join(terms)
 
 
 def query_terms(text: str) -> list[str]:

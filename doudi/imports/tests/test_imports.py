@@ -21,7 +21,10 @@ from doudi.conftest import PASSWORD, Org, Personas
 from doudi.core.errors import DomainError
 from doudi.imports.actions import import_dir, import_request, import_run
 from doudi.imports.models import ImportJob
-from doudi.search.models import Term
+from doudi.lib.cjk import document_tokens
+from doudi.search import actions as search_actions
+from doudi.search.actions import BackgroundTokens, case_tokens
+from doudi.search.models import TEXT_FIELDS, CaseIndex, Term
 from doudi.search.selectors import search_cases
 
 pytestmark = pytest.mark.usefixtures("immediate_huey")
@@ -114,6 +117,44 @@ def test_imported_cases_are_found_by_search(org: Org, people: Personas) -> None:
     case = Case.objects.get(source_ref="12345:GD1")
     assert list(search_cases(Case.objects.all(), "原单位")) == [case]
     assert Term.objects.get(term="注销").docs == 1  # similar cases weigh terms by these counts
+
+
+def test_a_large_import_makes_the_same_search_tokens_in_a_second_process(
+    org: Org, people: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = []
+
+    class Watched(BackgroundTokens):
+        def start(self, texts):  # type: ignore[no-untyped-def]
+            started.append(len(texts))
+            return super().start(texts)
+
+    monkeypatch.setattr(search_actions, "BACKGROUND_FROM", 0)
+    monkeypatch.setattr(search_actions, "BackgroundTokens", Watched)
+    run(people, org, csv_file(org, GOOD, "GD3,路灯不亮,Ａｐｐ上报后无人处理,,,,,,,\n"))
+    assert started == [3]
+    for case in Case.objects.values("id", *TEXT_FIELDS):
+        assert CaseIndex.objects.get(case_id=case["id"]).tokens == case_tokens(case)
+    past = Case.objects.get(source_ref="12345:GD2")
+    assert list(search_cases(Case.objects.all(), past.number)) == [past]
+    third = Case.objects.get(source_ref="12345:GD3")
+    assert list(search_cases(Case.objects.all(), "app")) == [third]
+
+
+def test_tokens_are_made_here_when_the_second_process_is_gone() -> None:
+    texts = [{"title": "社保转移", "request": "App"}]
+    expected = [document_tokens("社保转移", "App")]
+    background = BackgroundTokens()
+    try:
+        first = background.start(texts)
+        assert first() == expected  # the second process answered
+        for process in list(background._pool._processes.values()):
+            process.kill()
+            process.join()
+        assert background.start(texts)() == expected
+    finally:
+        background.close()
+    assert background.start(texts)() == expected  # closed: made here too
 
 
 def test_a_spreadsheet_and_a_gb18030_csv(org: Org, people: Personas, tmp_path: Path) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from doudi.lib.cjk import MAX_QUERY_TERMS, document_terms, document_tokens, pairs, query_terms
+from doudi.lib.cjk import (
+    MAX_QUERY_TERMS,
+    document_terms,
+    document_tokens,
+    many_tokens,
+    pairs,
+    query_terms,
+    with_terms,
+)
 
 
 def test_chinese_text_gives_its_characters_and_their_pairs() -> None:
@@ -62,3 +70,17 @@ def test_a_long_query_asks_for_a_bounded_number_of_terms() -> None:
 def test_tokens_are_sorted_and_unique_and_pairs_leave_out_single_characters() -> None:
     assert document_tokens("保社保") == "保 保社 社 社保"
     assert pairs({"社", "社保", "app"}) == {"社保", "app"}
+
+
+def test_terms_added_to_tokens_are_the_tokens_of_all_the_fields() -> None:
+    prose = document_tokens("社保卡补办", "原单位已注销")
+    assert with_terms(prose, "A-20261120-0007") == document_tokens(
+        "A-20261120-0007", "社保卡补办", "原单位已注销"
+    )
+    # A term already there is not added twice.
+    assert with_terms(prose, "社保") == prose
+
+
+def test_many_tokens_are_each_rows_tokens() -> None:
+    rows = [("社保", "卡"), ("", "App")]
+    assert many_tokens(rows) == [document_tokens("社保", "卡"), "app"]
