@@ -331,7 +331,8 @@ def index_new_cases(cases: Sequence[Case], *, tokens: Sequence[str] | None = Non
             _new_row(case, with_terms(prose, case.number))
             for case, prose in zip(cases, tokens, strict=True)
         ]
-    insert_rows(CaseIndex, ("id", "case_id", "centre_id", "tokens", "reach"), rows)
+    # Grouped: on SQLite a trigger fills the FTS5 table (``SQLITE_TRIGGERS``).
+    insert_rows(CaseIndex, ("id", "case_id", "centre_id", "tokens", "reach"), rows, grouped=True)
     # A row's tokens are distinct already; counted in C, not term by term in Python.
     add_to_terms(dict(Counter(chain.from_iterable(row[3].split() for row in rows))))
 

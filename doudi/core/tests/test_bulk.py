@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from doudi.audit.models import AuditEntry
 from doudi.cases.actions import Intake, Reporter, _new_case
 from doudi.cases.models import Case, CaseEvent
 from doudi.conftest import Org, Personas
+from doudi.core import bulk
 from doudi.core.bulk import save_new, upsert_rows
 
 
@@ -92,3 +94,16 @@ def test_upsert_rows_inserts_then_updates_by_the_unique_key(db: None) -> None:
     )
     upsert_rows(DirtySource, [], unique=["key"], update=["marked_at"])
     assert dict(DirtySource.objects.values_list("key", "marked_at")) == {"c1": later, "c2": first}
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_insert_rows_writes_every_row_in_statements_of_a_few_rows_or_one_each(
+    db: None, monkeypatch: pytest.MonkeyPatch, grouped: bool
+) -> None:
+    monkeypatch.setattr(bulk, "GROUPED_ROWS", 2)  # 5 rows: statements of 2, 2 and 1
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = ((f"case:{n}", at) for n in range(5))  # a generator, as the callers pass
+    bulk.insert_rows(DirtySource, ("key", "marked_at"), rows, grouped=grouped)
+    assert sorted(DirtySource.objects.values_list("key", flat=True)) == [
+        f"case:{n}" for n in range(5)
+    ]
