@@ -356,3 +356,28 @@ def test_the_list_reads_no_encrypted_column(org: Org, integration: str, client: 
     assert "reporter_phone" in ENCRYPTED_FIELDS
     for name in ENCRYPTED_FIELDS:
         assert all(f'"{name}"' not in sql for sql in listed), name
+
+
+def test_a_listed_case_is_the_case_as_read_in_one_query_for_the_page(
+    org: Org, integration: str, client: Client
+) -> None:
+    """The list reads only some columns (``_OUT_COLUMNS``): each item is still the whole case as
+    its own page gives it, and no item reads a column the list left out (a query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post(client, integration, body(), **{"Idempotency-Key": "with-item"})
+
+    def listed() -> tuple[list[dict[str, Any]], int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = get(client, integration, "/api/v1/cases").json()
+        return page["items"], len(queries.captured_queries)
+
+    _, queries_for_one = listed()
+    other = body(service_item="", matter_text="路灯不亮")
+    assert post(client, integration, other, **{"Idempotency-Key": "m"}).status_code == 201
+    items, queries_for_two = listed()
+    assert queries_for_two == queries_for_one
+    assert {item["matter"] for item in items} == {org.item_x.name, "路灯不亮"}
+    for item in items:
+        assert item == get(client, integration, f"/api/v1/cases/{item['number']}").json()
