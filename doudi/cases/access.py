@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import In
 from django.http import Http404
 
@@ -36,9 +36,11 @@ if TYPE_CHECKING:
 CONFIDENTIAL_ROLES = frozenset({Role.TASKFORCE, Role.SUPERVISOR})
 
 
-def case_visibility(user: AnyUser, prefix: str = "") -> Q:
+def case_visibility(user: AnyUser, prefix: str = "", *, page: bool = False) -> Q:
     """The cases ``user`` may see; with ``prefix`` (e.g. "case__"), as a condition on rows
-    that point to a case, so that a list joins instead of testing membership in a subquery."""
+    that point to a case, so that a list joins instead of testing membership in a subquery.
+    ``page``: for a query that walks the cases in order and stops at a page (a list), rather
+    than one that reads them all (counts, figures); see the department's part below."""
     if active_user(user) is None:
         return NOTHING
     if is_global(user):
@@ -66,7 +68,16 @@ def case_visibility(user: AnyUser, prefix: str = "") -> Q:
     # row, not an index to start from). Given two indexed lists, SQLite reads every case of
     # both (a department's hundred thousand) and sorts them, where the list wants the newest
     # first: walking registration newest first, it stops at the page.
+    # For a page, the recipients are looked up case by case (EXISTS, by the unique index):
+    # reading the list of every case ever sent to a department costs more than the page (55,000
+    # of them at a million cases: 18 ms against under 1 ms for the first page). A query that
+    # reads every case is the other way round (a count: 0.3 s with the list, 0.8 s without).
     items = ServiceItem.objects.filter(department__in=departments).order_by().values("pk")
+    if page:
+        sent = CaseRecipient.objects.filter(
+            case_id=OuterRef(f"{prefix}pk"), department__in=departments
+        )
+        return Q(In(F(f"{prefix}service_item_id") + 0, items)) | Q(Exists(sent))
     return Q(In(F(f"{prefix}service_item_id") + 0, items)) | Q(In(F(f"{prefix}pk") + 0, sent_to_it))
 
 

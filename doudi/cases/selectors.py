@@ -22,14 +22,17 @@ SIMILAR_TEXT_THRESHOLD = 0.5
 SIMILAR_TEXT_CANDIDATES = 300
 
 
-def visible_cases(user: AnyUser) -> QuerySet[Case]:
-    return Case.objects.filter(case_visibility(user)).select_related("centre", "service_item")
+def visible_cases(user: AnyUser, *, page: bool = False) -> QuerySet[Case]:
+    """The cases ``user`` may see; ``page`` for a list (``case_visibility``)."""
+    cases = Case.objects.filter(case_visibility(user, page=page))
+    return cases.select_related("centre", "service_item")
 
 
 def case_list(
     user: AnyUser, *, state: str = "", channel: str = "", query: str = ""
 ) -> QuerySet[Case]:
-    cases = visible_cases(user)
+    """The cases of a list, newest first, read a page at a time."""
+    cases = visible_cases(user, page=True)
     if state:
         cases = cases.filter(state=state)
     if channel:
@@ -56,7 +59,7 @@ def home_counts(user: AnyUser) -> dict[str, int]:
 
 
 def recent_cases(user: AnyUser, *, state: str = "", limit: int = 8) -> list[Case]:
-    cases = visible_cases(user)
+    cases = visible_cases(user, page=True)
     if state:
         cases = cases.filter(state=state)
     return list(cases[:limit])

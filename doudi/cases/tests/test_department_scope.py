@@ -27,8 +27,9 @@ def _by_work_orders(user) -> set[int]:  # type: ignore[no-untyped-def]
     return set(Case.objects.filter(scope).values_list("pk", flat=True))
 
 
-def _visible(user) -> set[int]:  # type: ignore[no-untyped-def]
-    return set(Case.objects.filter(case_visibility(user)).values_list("pk", flat=True))
+def _visible(user, page: bool = False) -> set[int]:  # type: ignore[no-untyped-def]
+    found = Case.objects.filter(case_visibility(user, page=page))
+    return set(found.values_list("pk", flat=True))
 
 
 def _listed(user, **filters: str) -> set[int]:  # type: ignore[no-untyped-def]
@@ -67,7 +68,7 @@ def test_a_case_is_visible_to_a_department_once_sent_and_after_reassignment(
     case_withdraw(actor=people.clerk_a, case_id=case.pk, reason="反映人已自行解决")
     assert case.pk in _listed(people.handler_y)
     for user in (people.handler_x, people.handler_y, people.leader_x):
-        assert _visible(user) == _by_work_orders(user)
+        assert _visible(user) == _visible(user, page=True) == _by_work_orders(user)
 
 
 def test_a_parent_department_sees_what_is_sent_to_its_sub_departments(
