@@ -6,8 +6,9 @@ machine its figures move by a third from run to run. This one counts the process
 on its own: a fresh data directory (and the given PostgreSQL database, which should be empty),
 the demo district, an integration token; then Django's test client posts --warm cases, and
 --rounds times --creates cases, each with its own Idempotency-Key and the load benchmark's body.
+Then --lists times the first page of the case list (`GET /api/v1/cases?limit=50&state=registered`).
 Prints and writes to bench/results/api-cpu-<database>.json the CPU and wall milliseconds per
-create of each round, and the database statements per create.
+create of each round, the database statements per create, and the CPU milliseconds per page.
 
     .venv/bin/python bench/api_cpu.py [--creates 300] [--rounds 3]
         [--database-url postgres://postgres@127.0.0.1:5432/doudi_api_cpu] [--profile FILE]
@@ -51,6 +52,7 @@ def main() -> None:
     parser.add_argument("--creates", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warm", type=int, default=50)
+    parser.add_argument("--lists", type=int, default=200)
     parser.add_argument("--database-url", default="")
     parser.add_argument(
         "--profile",
@@ -115,6 +117,16 @@ def main() -> None:
             }
         )
         print(rounds[-1], flush=True)
+    page = "/api/v1/cases?limit=50&state=registered"
+    auth = {"Authorization": f"Bearer {token}"}
+    for _ in range(20):
+        client.get(page, headers=auth)
+    cpu = time.process_time()
+    for _ in range(args.lists):
+        if client.get(page, headers=auth).status_code != 200:
+            raise RuntimeError("the list failed")
+    list_ms = round((time.process_time() - cpu) / max(args.lists, 1) * 1000, 2)
+    print({"list_cpu_ms_per_page": list_ms}, flush=True)
     result = {
         "benchmark": "CPU of one POST /api/v1/cases in process (Django test client)",
         "database": connection.vendor,
@@ -122,6 +134,7 @@ def main() -> None:
         "rounds": rounds,
         "statements_per_create": len(statements),
         "statements": statements,
+        "list_cpu_ms_per_page": list_ms,
         "date": time.strftime("%Y-%m-%d"),
     }
     out = ROOT / "bench" / "results" / f"api-cpu-{connection.vendor}.json"
