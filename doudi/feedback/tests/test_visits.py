@@ -200,6 +200,25 @@ def test_visits_are_scoped(answered: Case, client_for, people: Personas, org: Or
     assert visit_of(answered).is_open
 
 
+def test_the_home_cards_count_the_visits_in_scope(
+    answered: Case, people: Personas, org: Org
+) -> None:
+    from doudi.feedback.selectors import home_counts
+
+    assert visit_of(answered).is_open
+    other = user_create(
+        actor=None,
+        username="supervisor_b",
+        password="x-password-2026",
+        role=Role.SUPERVISOR,
+        scope_centre=org.centre_b,
+    )
+    assert home_counts(people.supervisor_a)["visits_open"] == 1
+    assert home_counts(people.leader_a)["visits_open"] == 1
+    assert home_counts(other)["visits_open"] == 0
+    assert home_counts(people.handler_y)["visits_open"] == 0
+
+
 def test_the_case_page_shows_the_visit(answered: Case, client_for, people: Personas) -> None:
     client = client_for(people.supervisor_a)
     html = client.get(f"/feedback/case/{answered.pk}/").content.decode()
