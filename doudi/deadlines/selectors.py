@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 
 from doudi.accounts.access import department_scope_q, is_centre_scoped, is_global
-from doudi.cases.selectors import visible_cases
+from doudi.cases.access import case_visibility
 from doudi.deadlines.models import Clock, ClockState, Supervision
 
 if TYPE_CHECKING:
@@ -24,14 +24,10 @@ def open_supervisions(user: AnyUser) -> QuerySet[Supervision]:
     if is_global(user):
         pass
     elif is_centre_scoped(user):
-        items = items.filter(case__in=_visible_case_ids(user))
+        items = items.filter(case_visibility(user, "case__"))
     else:
         items = items.filter(department_scope_q(user, "department__"))
     return items.select_related("clock", "case", "work_order__department").order_by("clock__due_at")
-
-
-def _visible_case_ids(user: AnyUser) -> QuerySet[Any, Any]:
-    return visible_cases(user).values("pk")
 
 
 def _work_order_clocks(user: AnyUser) -> QuerySet[Clock]:
@@ -39,13 +35,16 @@ def _work_order_clocks(user: AnyUser) -> QuerySet[Clock]:
     if is_global(user):
         return clocks
     if is_centre_scoped(user):
-        return clocks.filter(case__in=_visible_case_ids(user))
+        # Joined to each clock's case, not tested against the list of every case in scope (a
+        # million for the district: a second for the home page's cards).
+        return clocks.filter(case_visibility(user, "case__"))
     return clocks.filter(department_scope_q(user, "work_order__department__"))
 
 
 def clock_counts(user: AnyUser) -> dict[str, int]:
     """Work-order clocks due soon and overdue, in the user's scope (the home page's cards)."""
-    return _work_order_clocks(user).aggregate(
+    clocks = _work_order_clocks(user).filter(state__in=[ClockState.DUE_SOON, ClockState.OVERDUE])
+    return clocks.aggregate(
         due_soon=Count("id", filter=Q(state=ClockState.DUE_SOON)),
         overdue=Count("id", filter=Q(state=ClockState.OVERDUE)),
     )
