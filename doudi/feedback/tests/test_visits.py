@@ -175,15 +175,20 @@ def test_the_visit_queue_lists_open_visits_with_their_due_time(
     assert "2026-02-27 23:59" in html
 
 
-def test_visits_are_scoped(answered: Case, client_for, people: Personas, org: Org) -> None:
-    visit = visit_of(answered)
-    other = user_create(
+def supervisor_of(centre):  # type: ignore[no-untyped-def]
+    """A supervisor scoped to ``centre``."""
+    return user_create(
         actor=None,
-        username="supervisor_b",
+        username=f"supervisor_{centre.code.lower()}",
         password="x-password-2026",
         role=Role.SUPERVISOR,
-        scope_centre=org.centre_b,
+        scope_centre=centre,
     )
+
+
+def test_visits_are_scoped(answered: Case, client_for, people: Personas, org: Org) -> None:
+    visit = visit_of(answered)
+    other = supervisor_of(org.centre_b)
     assert client_for(other).get(f"/feedback/visits/{visit.pk}/").status_code == 404
     assert (
         client_for(other)
@@ -206,13 +211,7 @@ def test_the_home_cards_count_the_visits_in_scope(
     from doudi.feedback.selectors import home_counts
 
     assert visit_of(answered).is_open
-    other = user_create(
-        actor=None,
-        username="supervisor_b",
-        password="x-password-2026",
-        role=Role.SUPERVISOR,
-        scope_centre=org.centre_b,
-    )
+    other = supervisor_of(org.centre_b)
     assert home_counts(people.supervisor_a)["visits_open"] == 1
     assert home_counts(people.leader_a)["visits_open"] == 1
     assert home_counts(other)["visits_open"] == 0
