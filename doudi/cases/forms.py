@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,25 +88,13 @@ class AttachmentsMixin:
         ]
 
 
-class _ReadChoiceField(forms.ModelChoiceField):
-    """A model choice whose instance the caller may already have read from the field's own
-    queryset (``read``): then it is not read again."""
-
-    read: Model | None = None
-
-    def to_python(self, value: Any) -> Model | None:
-        if self.read is not None and str(value) == str(self.read.pk):
-            return self.read
-        return super().to_python(value)
-
-
 class IntakeForm(AttachmentsMixin, forms.Form):
     """The intake form: the clerk's (window and hotline) and, with ``public=True``, the
     reporter's own online form."""
 
     # Replays are per actor (case_register): a key only ever finds its own sender's case.
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    centre = _ReadChoiceField(
+    centre = forms.ModelChoiceField(
         label=_("受理中心"), queryset=Centre.objects.none(), empty_label=_("请选择受理中心")
     )
     reporter_kind = forms.ChoiceField(
@@ -158,15 +146,11 @@ class IntakeForm(AttachmentsMixin, forms.Form):
         windows: QuerySet[Window],
         staff_scope: QuerySet[Staff] | None = None,
         public: bool = False,
-        centre: Centre | None = None,
         **kwargs: Any,
     ) -> None:
-        """``centre``: the submitted centre, when the caller has already read it from
-        ``centres`` (the API looks it up by code), so that it is not read twice."""
         super().__init__(*args, **kwargs)
         self.staff_scope = staff_scope if staff_scope is not None else Staff.objects.none()
         self.fields["centre"].queryset = centres  # type: ignore[attr-defined]
-        self.fields["centre"].read = centre  # type: ignore[attr-defined]
         self.fields["windows"].queryset = windows  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
