@@ -221,9 +221,9 @@ def import_run(job_id: int, *, progress: Progress | None = None) -> ImportJob:
         with (
             report_path(job).open("w", encoding="utf-8-sig", newline="") as handle,
             bulk_session(),
-            background_tokens(table.rows) as tokens,
+            background_tokens(table.rows) as background,
         ):
-            report = _Report(job, header, csv.writer(handle), tokens)
+            report = _Report(job, header, csv.writer(handle))
             if job.mode == ImportMode.ALL_OR_NOTHING:
                 for batch in _batched(_rows(job, table, header)):
                     report.check(batch)
@@ -237,7 +237,7 @@ def import_run(job_id: int, *, progress: Progress | None = None) -> ImportJob:
                 if job.mode == ImportMode.GOOD_ROWS:  # one pass: check, then load, each batch
                     report.check(batch)
                     job.checked += len(batch)
-                _load(job, report, [row for row in batch if not row.errors])
+                _load(job, report, [row for row in batch if not row.errors], background)
                 _step(job, progress, checked=job.checked, loaded=job.loaded + len(batch))
             report.close()
         _finish(job, ImportStatus.DONE)
@@ -272,11 +272,8 @@ class _Report:
     """The database's checks of each row (``_Checker``), and what is wrong, row by row: every
     problem to the report file, the first ``REPORTED`` to the job."""
 
-    def __init__(
-        self, job: ImportJob, header: Header, writer: Any, tokens: BackgroundTokens | None
-    ) -> None:
+    def __init__(self, job: ImportJob, header: Header, writer: Any) -> None:
         self.job, self.writer, self.checker = job, writer, _Checker(job)
-        self.tokens = tokens
         self.kept: list[list[Any]] = []
         self.ignored = list(header.ignored)
         writer.writerow([_("行号"), _("列"), _("问题")])
@@ -296,16 +293,18 @@ class _Report:
         _set(self.job, bad_rows=self.job.bad_rows, report=report)
 
 
-def _load(job: ImportJob, report: _Report, good: list[Row]) -> None:
+def _load(
+    job: ImportJob, report: _Report, good: list[Row], background: BackgroundTokens | None
+) -> None:
     """One batch's good rows, in one transaction: those not imported before become cases."""
     checker = report.checker
     with transaction.atomic():
         existing = checker.existing(good)
         new = [_imported(job, checker, row) for row in good if checker.ref(row) not in existing]
         # The search tokens are made in the second process while this one writes the cases.
-        tokens = report.tokens.start([_texts(row) for row in new]) if report.tokens else None
+        made = background.start([_texts(row) for row in new]) if background else None
         cases = cases_register_imported(actor=job.user, rows=new, job_id=job.pk) if new else []
-        index_new_cases(cases, tokens=tokens() if tokens else None)
+        index_new_cases(cases, tokens=made() if made else None)
         mark(case_key(case.pk) for case in cases)
         cases_imported.send(sender=ImportJob, cases=cases)
         _set(job, imported=job.imported + len(cases), skipped=job.skipped + len(good) - len(new))
